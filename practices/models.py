@@ -1,0 +1,603 @@
+"""The knowledge base's content: jurisdictions, organizations, sources, initiatives,
+best practices, findings (with their figures) and quotations."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class Theme(models.TextChoices):
+    """The anti-trafficking field's 4P framework."""
+
+    PREVENTION = "prevention", "Prevention"
+    PROTECTION = "protection", "Protection"
+    PROSECUTION = "prosecution", "Prosecution"
+    PARTNERSHIP = "partnership", "Partnership"
+
+
+class TimeStampedModel(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Publishable(TimeStampedModel):
+    """Content that goes through the editorial workflow before it is public."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published records appear on public pages, feeds and exports.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When a curator last checked this record against its sources.",
+    )
+    # Incremented on every save; the admin refuses a save based on an older revision.
+    revision = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+
+
+class Jurisdiction(Publishable):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        STATE = "state", "State or province"
+        CITY = "city", "City"
+        REGION = "region", "Region"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    iso_code = models.CharField(
+        "ISO 3166 code",
+        max_length=6,
+        blank=True,
+        help_text="ISO 3166-1 alpha-2 for a country (SE), ISO 3166-2 for a subdivision "
+        "(US-MA, AU-VIC). Leave empty where none exists (most cities).",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The jurisdiction this one lies in: the state of a city, the country "
+        "of a state.",
+    )
+    # "/<pk of country>/<pk of state>/<pk>/": lets a country's page and filters take
+    # in everything below it with one indexed prefix match. Kept by signals.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    description = models.TextField(blank=True, help_text="Markdown.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iso_code"],
+                condition=~Q(iso_code=""),
+                name="jurisdiction_iso_code_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("practices:jurisdiction-detail", kwargs={"slug": self.slug})
+
+    def compute_path(self):
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.pk}/"
+
+    def descendants_and_self(self):
+        return Jurisdiction.objects.filter(path__startswith=self.path)
+
+    def ancestors(self):
+        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        by_id = Jurisdiction.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i != self.pk and i in by_id]
+
+    @property
+    def country(self):
+        ancestors = self.ancestors()
+        return ancestors[0] if ancestors else self
+
+
+class Organization(Publishable):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government body"
+        LAW_ENFORCEMENT = "law-enforcement", "Police or law enforcement"
+        NGO = "ngo", "Non-governmental organization"
+        RESEARCH = "research", "University or research institute"
+        LEGISLATURE = "legislature", "Legislature or intergovernmental body"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    description = models.TextField(blank=True, help_text="Markdown.")
+    website = models.URLField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("practices:organization-detail", kwargs={"slug": self.slug})
+
+
+class Source(Publishable):
+    """A bibliographic record: a book, or a study, audit, poll or statement that a book
+    reports (then `reported_in` points to the book and `locator` says where)."""
+
+    class Kind(models.TextChoices):
+        BOOK = "book", "Book"
+        STUDY = "study", "Study"
+        AUDIT = "audit", "Audit or inspection"
+        REPORT = "report", "Report"
+        POLL = "poll", "Opinion poll"
+        RESEARCH = "research", "Research programme"
+        STATEMENT = "statement", "Statement"
+        LAW = "law", "Law"
+        WEBPAGE = "webpage", "Web page"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    authors = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Personal authors, 'Last, First' separated by ';'. Leave empty when "
+        "unknown or when the author is an organization.",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text="The organization that produced it, where the text names one.",
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    date_text = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A date as the text gives it: 'July 2008'.",
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    isbn = models.CharField("ISBN", max_length=20, blank=True)
+    url = models.URLField("URL", blank=True)
+    language = models.CharField(max_length=10, default="en")
+    reported_in = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_sources",
+        help_text="The work in which we read about this source (we cite it as reported "
+        "there).",
+    )
+    locator = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where in the reporting work: a chapter or section heading.",
+    )
+    description = models.TextField(blank=True, help_text="Markdown.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:source-detail", kwargs={"slug": self.slug})
+
+
+class TaggedInitiative(TaggedItemBase):
+    content_object = models.ForeignKey("Initiative", on_delete=models.CASCADE)
+
+
+class TaggedPractice(TaggedItemBase):
+    content_object = models.ForeignKey("BestPractice", on_delete=models.CASCADE)
+
+
+class Initiative(Publishable):
+    """A concrete programme, law, police unit or process, campaign, hotline or
+    operation, run in a jurisdiction."""
+
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", "Programme"
+        LAW = "law", "Law"
+        POLICE = "police", "Police unit or process"
+        TASK_FORCE = "task-force", "Task force"
+        CAMPAIGN = "campaign", "Campaign"
+        HOTLINE = "hotline", "Hotline"
+        OPERATION = "operation", "Operation"
+        ACTION_PLAN = "action-plan", "National action plan"
+        OUTREACH = "outreach", "Community outreach"
+
+    class Role(models.TextChoices):
+        EXAMPLE = "example", "Example to learn from"
+        CAUTIONARY = "cautionary", "Contrasting or cautionary example"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    role = models.CharField(
+        max_length=10,
+        choices=Role.choices,
+        default=Role.EXAMPLE,
+        help_text="Cautionary examples are shown as contrasts and never as best "
+        "practice.",
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="initiatives"
+    )
+    lead_organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="initiatives"
+    )
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="parts",
+        help_text="The larger initiative this one belongs to, such as a national "
+        "action plan.",
+    )
+    start_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text="Only where the source gives it.",
+    )
+    summary = models.CharField(max_length=300, help_text="One sentence, attributed.")
+    description = models.TextField(blank=True, help_text="Markdown.")
+    sources = models.ManyToManyField(
+        Source, through="InitiativeSource", related_name="initiatives"
+    )
+    tags = TaggableManager(through=TaggedInitiative, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            models.Index(fields=["status", "-updated"], name="initiative_pub_upd")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:initiative-detail", kwargs={"slug": self.slug})
+
+
+class BestPractice(Publishable):
+    """One recommendation from a source's list of best practices."""
+
+    title = models.CharField(max_length=200, help_text="A short label for lists.")
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    recommendation = models.TextField(
+        help_text="The recommendation in the source's own words."
+    )
+    theme = models.CharField(max_length=12, choices=Theme.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="practices",
+        help_text="Where the practice comes from.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Its place in the source's list."
+    )
+    initiatives = models.ManyToManyField(
+        Initiative,
+        blank=True,
+        related_name="practices",
+        help_text="Initiatives that illustrate the practice.",
+    )
+    discussion = models.TextField(blank=True, help_text="Markdown.")
+    sources = models.ManyToManyField(
+        Source, through="PracticeSource", related_name="practices"
+    )
+    tags = TaggableManager(through=TaggedPractice, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["jurisdiction__name", "position", "title"]
+        verbose_name = "best practice"
+        indexes = [
+            models.Index(fields=["status", "-updated"], name="practice_pub_upd"),
+            models.Index(fields=["status", "theme"], name="practice_pub_theme"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:practice-detail", kwargs={"slug": self.slug})
+
+
+class Citation(models.Model):
+    """Where in a source a record is drawn from."""
+
+    locator = models.CharField(
+        max_length=200, blank=True, help_text="Chapter or section heading."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class InitiativeSource(Citation):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "source", "locator"],
+                name="initiativesource_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} ({self.locator})" if self.locator else str(self.source)
+
+
+class PracticeSource(Citation):
+    practice = models.ForeignKey(BestPractice, on_delete=models.CASCADE)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "source", "locator"], name="practicesource_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} ({self.locator})" if self.locator else str(self.source)
+
+
+class Finding(Publishable):
+    """A figure or evaluative statement, attributed to its source."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", "Count"
+        CHANGE = "change", "Change over time (before and after)"
+        COMPARISON = "comparison", "Comparison between places"
+        SHARE = "share", "Share or percentage"
+        ESTIMATE = "estimate", "Estimate"
+        STUDY = "study", "Study result"
+        POLL = "poll", "Poll"
+        ASSESSMENT = "assessment", "Evaluative statement"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    statement = models.TextField(
+        help_text="What the source reports, close to its words; numbers exactly as "
+        "written."
+    )
+    claimant = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Whose claim or estimate this is, when not the source's author: "
+        "'the head of Sweden's national human trafficking unit'.",
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="findings"
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="findings"
+    )
+    locator = models.CharField(
+        max_length=200, blank=True, help_text="Chapter or section heading."
+    )
+    period_start = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    period_end = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    period_text = models.CharField(
+        max_length=100, blank=True, help_text="The period as the text gives it."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=models.F("period_end")),
+                name="finding_period_ordered",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-updated"], name="finding_pub_upd")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:finding-detail", kwargs={"slug": self.slug})
+
+
+class FindingFigure(models.Model):
+    """One number of a finding: a before or after value, one place of a comparison,
+    a share. A range ('between 105 and 130') has `value` and `value_max`."""
+
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="figures"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(
+        max_length=200, help_text="What the number counts: 'Stockholm, 1998'."
+    )
+    qualifier = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="As the text qualifies the number: 'over', 'more than'.",
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    value_max = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Upper end, when the text gives a range.",
+    )
+    unit = models.CharField(
+        max_length=100, help_text="'women', 'percent', 'calls a month'."
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="figures",
+        help_text="The place the number is about, when it differs from the finding's.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["finding", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True)
+                | Q(value_max__gte=models.F("value")),
+                name="figure_range_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.value}"
+
+
+class Quotation(Publishable):
+    """Words attributed to a named or described speaker."""
+
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    text = models.TextField(help_text="The words exactly as quoted.")
+    speaker_name = models.CharField(max_length=200, blank=True)
+    speaker_description = models.CharField(
+        max_length=300,
+        help_text="Who the speaker is, as the source describes them: 'deputy prime "
+        "minister of Sweden', 'one Swedish police officer'.",
+    )
+    context = models.TextField(
+        blank=True, help_text="How the source introduces the quotation."
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quotations",
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotations",
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="quotations"
+    )
+    locator = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["speaker_name", "slug"]
+
+    def __str__(self):
+        speaker = self.speaker_name or self.speaker_description
+        words = self.text.split()
+        return f"{speaker}: “{' '.join(words[:8])}{'…' if len(words) > 8 else ''}”"
+
+    @property
+    def speaker(self):
+        if self.speaker_name:
+            return f"{self.speaker_name}, {self.speaker_description}"
+        return self.speaker_description
+
+    def get_absolute_url(self):
+        target = self.initiative or self.jurisdiction
+        base = target.get_absolute_url() if target else self.source.get_absolute_url()
+        return f"{base}#quote-{self.slug}"
