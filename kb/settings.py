@@ -4,6 +4,7 @@ Every deployment-specific value comes from an environment variable; README lists
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -158,12 +159,15 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login throttling: lock a username from one address after a few failures.
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 1  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_LOCKOUT_CALLABLE = "kb.views.lockout"  # renders templates/lockout.html
+# Behind N proxies the client's address is the Nth entry from the right of
+# X-Forwarded-For (entries further left are whatever the client claimed).
+# DJANGO_PROXY_COUNT=0 (the default) uses REMOTE_ADDR and ignores the header.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "kb.middleware.client_ip_address"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -183,19 +187,28 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_MAX_AGE = 31536000  # hashed names never change
+# Whitenoise serves files with hashed names (the manifest storage's output) with
+# "max-age=315360000, public, immutable"; other files keep its short default, so a
+# changed robots.txt or favicon is picked up within a minute.
 
 TAGGIT_CASE_INSENSITIVE = True
 
 # Security. SSL redirect is on by default with debug off; a proxy that terminates
 # TLS tells Django the original scheme through X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# Preloading commits a whole registered domain, every subdomain included, to HTTPS
+# in browsers' built-in lists; that is the domain owner's decision, not a default
+# for a site served from a university's or NGO's subdomain. So the deploy check's
+# reminder about it (W021) is silenced unless preload is switched on.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -224,6 +237,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Everything goes to stderr, where gunicorn and systemd (or the container runtime)
+# collect it. django.request logs every 5xx with its traceback at ERROR and every
+# 4xx at WARNING; django.security logs suspicious requests (bad Host headers, too
+# many fields); axes logs lockouts.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -236,11 +253,8 @@ LOGGING = {
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
     "loggers": {
-        "django.request": {
-            "handlers": ["console"],
-            "level": "WARNING",
-            "propagate": False,
-        },
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"level": "WARNING"},
+        "django.security": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

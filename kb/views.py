@@ -1,0 +1,86 @@
+"""Site-wide views: the health check and the error pages."""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    """200 "ok" when the database answers a trivial query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database is unavailable")
+        return HttpResponse(
+            "database unavailable", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _error_page(request, template_name, status, context=None):
+    """Render an error page in the site's style.
+
+    If the page itself cannot be rendered (a broken template, a database error
+    inside a context processor), fall back to the standalone 500 page rather than
+    turning a 404 into an unstyled 500.
+    """
+    try:
+        body = loader.render_to_string(template_name, context or {}, request)
+    except Exception:  # any failure here must still give a page
+        logger.exception("Could not render %s", template_name)
+        body = _standalone_500()
+    return HttpResponse(body, status=status)
+
+
+def _standalone_500():
+    # No request, no context processors and no database: only settings.
+    try:
+        return loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    except Exception:  # e.g. a static manifest without site.css
+        logger.exception("Could not render 500.html")
+        return "<!doctype html><title>Server error</title><h1>Server error</h1>"
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes' lockout response: the lockout page, with the wait in minutes."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    context = {
+        "username": (credentials or {}).get("username")
+        or request.POST.get("username", ""),
+        "cooloff_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    return _error_page(
+        request, "lockout.html", settings.AXES_HTTP_RESPONSE_CODE, context
+    )
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    return _error_page(request, "400.html", 400)
+
+
+@requires_csrf_token
+def permission_denied(request, exception):
+    return _error_page(request, "403.html", 403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception):
+    return _error_page(request, "404.html", 404, {"request_path": request.path})
+
+
+@requires_csrf_token
+def server_error(request):
+    return HttpResponseServerError(_standalone_500())
