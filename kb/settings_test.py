@@ -24,3 +24,7 @@ STORAGES = {
 }
 # client.login() passes no request, which axes needs; lockout tests turn it back on.
 AXES_ENABLED = False
+# Tests never run collectstatic, so there is no STATIC_ROOT for whitenoise to scan
+# at startup (it would warn on every test); look files up per request instead. The
+# production serving test switches this off again.
+WHITENOISE_AUTOREFRESH = True
