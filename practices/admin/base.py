@@ -1,0 +1,209 @@
+"""The base admin for every content model: editorial actions, revision-checked saves,
+drafts-only deletion, and a history page that compares two versions."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..admin_forms import ContentAdminForm, conflict_message
+from ..models import Status
+from ..services import (
+    RevisionConflict,
+    record_save_checked,
+    records_mark_reviewed,
+    records_publish,
+    records_send_to_review,
+    records_unpublish,
+    revision_current,
+)
+from .filters import ReviewDueFilter
+
+
+def _report(modeladmin, request, changed, refused, done):
+    count = len(changed)
+    noun = (
+        modeladmin.model._meta.verbose_name
+        if count == 1
+        else modeladmin.model._meta.verbose_name_plural
+    )
+    modeladmin.message_user(request, f"{count} {noun} {done}.", messages.SUCCESS)
+    for problem in refused:
+        modeladmin.message_user(request, f"Not published: {problem}", messages.ERROR)
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    form = ContentAdminForm
+    actions = ["publish", "unpublish", "send_to_review", "mark_reviewed"]
+    readonly_fields = ["published_at", "revision"]
+    list_per_page = 50
+    object_history_list_template = "admin/practices/history_list.html"
+    history_list_per_page = 50
+
+    # --- lists -----------------------------------------------------------------
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), ReviewDueFilter]
+
+    @admin.display(description="tags")
+    def tag_list(self, obj):
+        # Tags are prefetched in get_queryset: no query per row.
+        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+    # --- editorial actions -----------------------------------------------------
+
+    @admin.action(description="Publish selected records", permissions=["change"])
+    def publish(self, request, queryset):
+        changed, refused = records_publish(queryset, request.user)
+        _report(self, request, changed, refused, "published")
+
+    @admin.action(
+        description="Unpublish selected records (back to draft)",
+        permissions=["change"],
+    )
+    def unpublish(self, request, queryset):
+        changed, refused = records_unpublish(queryset, request.user)
+        _report(self, request, changed, refused, "moved back to draft")
+
+    @admin.action(description="Send selected drafts to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        changed, refused = records_send_to_review(queryset, request.user)
+        _report(self, request, changed, refused, "sent to review")
+
+    @admin.action(
+        description="Mark selected records reviewed today", permissions=["change"]
+    )
+    def mark_reviewed(self, request, queryset):
+        changed, refused = records_mark_reviewed(queryset, request.user)
+        _report(self, request, changed, refused, "marked reviewed today")
+
+    # --- saving: no lost edits -------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        loaded = form.cleaned_data.get("loaded_revision") if change else None
+        record_save_checked(obj, loaded, request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            if hasattr(obj, "revision") and obj.pk is not None:
+                # An edit made inline under its parent is still a new revision.
+                obj.revision = (revision_current(type(obj), obj.pk) or 0) + 1
+            obj._history_user = request.user
+            obj.save()
+        formset.save_m2m()
+
+    def _conflict_response(self, request, conflict):
+        # Only reached when two saves raced past the form's check (SQLite has no
+        # row locks); the conditional UPDATE stopped the second one.
+        self.message_user(
+            request,
+            conflict_message(
+                conflict.obj, conflict.loaded_revision, conflict.current_revision
+            ),
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RevisionConflict as conflict:
+            return self._conflict_response(request, conflict)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version saves through the same checked path; run it in one
+        # transaction so the revision lock holds until the save commits.
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(
+                    request, object_id, version_id, extra_context
+                )
+        except RevisionConflict as conflict:
+            return self._conflict_response(request, conflict)
+
+    # --- deletion: drafts only -------------------------------------------------
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        if any(obj.status != Status.DRAFT for obj in objs):
+            # Shown by Django's "delete selected" page, which then refuses to delete.
+            perms_needed = {
+                *perms_needed,
+                f"{self.model._meta.verbose_name_plural} that are published or in "
+                "review (only drafts can be deleted; unpublish first)",
+            }
+        return deleted, model_count, perms_needed, protected
+
+    # --- history: compare two versions -----------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.history_compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_history_compare",
+        )
+        # Before the history URLs, whose pattern would take "compare" as a version.
+        return [compare, *super().get_urls()]
+
+    def history_compare_view(self, request, object_id):
+        object_id = unquote(object_id)
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_view_history_or_change_history_permission(request, obj):
+            raise PermissionDenied
+        chosen = {request.GET.get("from", ""), request.GET.get("to", "")}
+        chosen = [value for value in chosen if value.isdigit()]
+        records = obj.history.filter(history_id__in=chosen)
+        records = list(records.order_by("history_date", "history_id"))
+        if len(records) != 2:
+            self.message_user(
+                request, "Choose two different versions to compare.", messages.WARNING
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_history",
+                    args=[obj.pk],
+                )
+            )
+        older, newer = records
+        delta = newer.diff_against(older, excluded_fields=["updated"])
+        rows = [
+            (
+                self.model._meta.get_field(change.field).verbose_name,
+                change.old,
+                change.new,
+            )
+            for change in delta.changes
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {obj}",
+            "opts": self.model._meta,
+            "object": obj,
+            "older": older,
+            "newer": newer,
+            "rows": rows,
+            "now": timezone.now(),
+        }
+        return render(request, "admin/practices/history_compare.html", context)

@@ -1,0 +1,202 @@
+"""Admin for the content models: what curators list, filter, search and edit."""
+
+from django.contrib import admin
+
+from ..admin_forms import (
+    BestPracticeAdminForm,
+    FindingAdminForm,
+    FindingFigureFormSet,
+    PracticeSourceFormSet,
+)
+from ..models import (
+    BestPractice,
+    Finding,
+    FindingFigure,
+    Initiative,
+    InitiativeSource,
+    Jurisdiction,
+    Organization,
+    PracticeSource,
+    Quotation,
+    Source,
+)
+from .base import ContentAdmin
+
+# --- inlines -----------------------------------------------------------------
+
+
+class InitiativeSourceInline(admin.TabularInline):
+    model = InitiativeSource
+    extra = 0
+    autocomplete_fields = ["source"]
+    verbose_name = "source"
+    verbose_name_plural = "sources"
+
+
+class PracticeSourceInline(admin.TabularInline):
+    model = PracticeSource
+    formset = PracticeSourceFormSet
+    extra = 0
+    autocomplete_fields = ["source"]
+    verbose_name = "source"
+    verbose_name_plural = "sources"
+
+
+class FindingFigureInline(admin.TabularInline):
+    model = FindingFigure
+    formset = FindingFigureFormSet
+    extra = 0
+    fields = [
+        "position",
+        "label",
+        "qualifier",
+        "value",
+        "value_max",
+        "unit",
+        "year",
+        "jurisdiction",
+    ]
+    autocomplete_fields = ["jurisdiction"]
+
+
+class FindingInline(admin.StackedInline):
+    """An initiative's findings, editable in place; the full form is one click away."""
+
+    model = Finding
+    extra = 0
+    fields = [
+        ("title", "slug"),
+        ("kind", "status"),
+        "statement",
+        ("jurisdiction", "source", "locator"),
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["jurisdiction", "source"]
+    show_change_link = True
+
+
+class QuotationInline(admin.StackedInline):
+    model = Quotation
+    extra = 0
+    fields = [
+        "slug",
+        "text",
+        ("speaker_name", "speaker_description"),
+        ("source", "locator", "status"),
+    ]
+    autocomplete_fields = ["source"]
+    show_change_link = True
+
+
+# --- content -----------------------------------------------------------------
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(ContentAdmin):
+    list_display = ["name", "kind", "iso_code", "parent", "status", "last_reviewed"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "iso_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ContentAdmin):
+    list_display = ["name", "kind", "jurisdiction", "status", "last_reviewed"]
+    list_filter = ["kind", "jurisdiction", "status"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["jurisdiction"]
+
+
+@admin.register(Source)
+class SourceAdmin(ContentAdmin):
+    list_display = ["title", "kind", "year", "organization", "status", "last_reviewed"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["organization"]
+    search_fields = ["title", "authors", "publisher", "isbn", "locator"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["organization", "reported_in"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(ContentAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "role",
+        "jurisdiction",
+        "status",
+        "tag_list",
+        "last_reviewed",
+    ]
+    list_filter = ["status", "kind", "role", "jurisdiction", "tags"]
+    search_fields = ["title", "summary", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["jurisdiction", "lead_organizations", "part_of"]
+    inlines = [InitiativeSourceInline, FindingInline, QuotationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("jurisdiction")
+            .prefetch_related("tags")
+        )
+
+
+@admin.register(BestPractice)
+class BestPracticeAdmin(ContentAdmin):
+    form = BestPracticeAdminForm
+    list_display = [
+        "title",
+        "theme",
+        "jurisdiction",
+        "position",
+        "status",
+        "tag_list",
+        "last_reviewed",
+    ]
+    list_filter = ["status", "theme", "jurisdiction", "tags"]
+    search_fields = ["title", "recommendation", "discussion"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["jurisdiction", "initiatives"]
+    inlines = [PracticeSourceInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("jurisdiction")
+            .prefetch_related("tags")
+        )
+
+
+@admin.register(Finding)
+class FindingAdmin(ContentAdmin):
+    form = FindingAdminForm
+    list_display = [
+        "title",
+        "kind",
+        "jurisdiction",
+        "source",
+        "status",
+        "last_reviewed",
+    ]
+    list_filter = ["status", "kind", "jurisdiction"]
+    list_select_related = ["jurisdiction", "source"]
+    search_fields = ["title", "statement", "claimant"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["jurisdiction", "initiative", "source"]
+    inlines = [FindingFigureInline]
+
+
+@admin.register(Quotation)
+class QuotationAdmin(ContentAdmin):
+    list_display = ["__str__", "speaker_description", "jurisdiction", "status"]
+    list_filter = ["status", "jurisdiction"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["text", "speaker_name", "speaker_description", "slug"]
+    autocomplete_fields = ["jurisdiction", "initiative", "source"]

@@ -1,0 +1,213 @@
+"""Admin forms: the no-lost-edits revision check and curator-facing validation."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from .models import BestPractice, Finding, Status
+from .services import revision_current
+
+# Year fields, on any model, that may not lie in the future.
+YEAR_FIELDS = ("start_year", "year", "period_start", "period_end")
+
+
+def future_year_errors(cleaned_data, fields=YEAR_FIELDS):
+    this_year = timezone.localdate().year
+    errors = {}
+    for name in fields:
+        value = cleaned_data.get(name)
+        if value is not None and value > this_year:
+            errors[name] = (
+                f"{value} is in the future (it is now {this_year}); give the year "
+                "the source reports."
+            )
+    return errors
+
+
+def changes_since(obj, loaded_revision):
+    """What changed in `obj` since `loaded_revision`: [(field, before, after)],
+    or None when the history cannot tell."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return None
+    newest = history.order_by("-history_date", "-history_id").first()
+    loaded = (
+        history.filter(revision=loaded_revision)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if newest is None or loaded is None:
+        return None
+    delta = newest.diff_against(loaded, excluded_fields=["revision", "updated"])
+    rows = []
+    for change in delta.changes:
+        field = obj._meta.get_field(change.field)
+        rows.append((field.verbose_name, change.old, change.new))
+    return newest, rows
+
+
+def conflict_message(obj, loaded_revision, current_revision):
+    """A refusal that says who changed the record, when, and what they changed."""
+    found = changes_since(obj, loaded_revision)
+    head = (
+        "Your changes were NOT saved: someone else saved this "
+        f"{obj._meta.verbose_name} after you opened it (you started from revision "
+        f"{loaded_revision}; it is now at revision {current_revision})."
+    )
+    if found is None:
+        return format_html(
+            "{} Reload the page to see their version, then apply your edits again.",
+            head,
+        )
+    newest, rows = found
+    who = newest.history_user or "an unknown user"
+    when = timezone.localtime(newest.history_date).strftime("%Y-%m-%d %H:%M")
+    changed = format_html_join(
+        "", "<li>{}: “{}” → “{}”</li>", ((n, old, new) for n, old, new in rows)
+    )
+    return format_html(
+        "{} Last saved by {} at {}. Changed since you opened it:<ul>{}</ul>"
+        "Reload the page to see their version, then apply your edits again.",
+        head,
+        who,
+        when,
+        changed or format_html("<li>{}</li>", "status or review fields only"),
+    )
+
+
+class ContentAdminForm(forms.ModelForm):
+    """Base form for every content model: carries the revision it was loaded at and
+    refuses to save over a newer one."""
+
+    loaded_revision = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # From the database, not the instance: when reverting to an old
+            # version the instance carries that version's revision.
+            current = revision_current(
+                type(self.instance), self.instance.pk, lock=False
+            )
+            self.fields["loaded_revision"].initial = current
+        if "slug" in self.fields:
+            self.fields["slug"].help_text = (
+                "The record's address on the site; filled in from the title. "
+                "Changing it breaks links people have cited."
+            )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        model = self._meta.model
+        other = model._default_manager.filter(slug=slug).exclude(pk=self.instance.pk)
+        taken = other.first()
+        if taken is not None:
+            raise ValidationError(
+                f"The slug “{slug}” is already used by the "
+                f"{model._meta.verbose_name} “{taken}”. Choose a different slug.",
+                code="unique",
+            )
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in future_year_errors(cleaned).items():
+            if name in self.fields:
+                self.add_error(name, message)
+        self.check_revision(cleaned.get("loaded_revision"))
+        return cleaned
+
+    def check_revision(self, loaded_revision):
+        instance = self.instance
+        if instance.pk is None or instance._state.adding:
+            return
+        if loaded_revision is None:
+            raise ValidationError(
+                "This form does not say which revision it was loaded at, so saving "
+                "could overwrite someone's edit. Reload the page and try again."
+            )
+        # Locked until the admin's transaction ends: a concurrent save waits here,
+        # then sees the new revision.
+        current = revision_current(type(instance), instance.pk, lock=True)
+        if current is not None and loaded_revision < current:
+            raise ValidationError(
+                conflict_message(instance, loaded_revision, current),
+                code="revision_conflict",
+            )
+
+
+class BestPracticeAdminForm(ContentAdminForm):
+    class Meta:
+        model = BestPractice
+        fields = "__all__"
+        error_messages = {
+            "theme": {
+                "required": "Choose the practice's theme: prevention, protection, "
+                "prosecution or partnership."
+            }
+        }
+
+
+class FindingAdminForm(ContentAdminForm):
+    class Meta:
+        model = Finding
+        fields = "__all__"
+        error_messages = {
+            "source": {
+                "required": "A finding must cite its source: choose the source that "
+                "reports it (add the source first if it is new)."
+            }
+        }
+
+
+class FindingFigureFormSet(BaseInlineFormSet):
+    """A before/after finding needs a number for before and one for after."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            for name, message in future_year_errors(
+                form.cleaned_data, ["year"]
+            ).items():
+                form.add_error(name, message)
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("value") is not None
+        ]
+        if self.instance.kind == Finding.Kind.CHANGE and len(kept) < 2:
+            raise ValidationError(
+                "A before/after (change) finding needs at least two figures, one "
+                f"for before and one for after; it has {len(kept)}."
+            )
+
+
+class PracticeSourceFormSet(BaseInlineFormSet):
+    """A published best practice must say where it comes from."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("source")
+        ]
+        if self.instance.status == Status.PUBLISHED and not kept:
+            raise ValidationError(
+                "A best practice cannot be published without a source: add the "
+                "source it comes from below, or save it as a draft."
+            )

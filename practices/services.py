@@ -1,0 +1,174 @@
+"""The editorial workflow's business logic: publishing, review dates, revisions and
+tag merging. The admin calls these; nothing here knows about requests or forms."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from taggit.models import Tag
+
+from .models import BestPractice, Status, TaggedInitiative, TaggedPractice
+
+# Every through model that points at taggit's Tag; a merge must move all of them.
+TAG_THROUGH_MODELS = [TaggedInitiative, TaggedPractice]
+
+
+class RevisionConflict(Exception):
+    """A save was based on a revision older than the one in the database."""
+
+    def __init__(self, obj, loaded_revision, current_revision):
+        self.obj = obj
+        self.loaded_revision = loaded_revision
+        self.current_revision = current_revision
+        super().__init__(
+            f"{obj._meta.verbose_name} {obj.pk}: loaded at revision "
+            f"{loaded_revision}, database has {current_revision}"
+        )
+
+
+def review_interval_days():
+    return getattr(settings, "KB_REVIEW_INTERVAL_DAYS", 365)
+
+
+def review_due_q(today=None):
+    """Records never reviewed, or last reviewed longer ago than the interval."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=review_interval_days())
+    return Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff)
+
+
+def publish_problems(obj):
+    """Why `obj` may not be published yet: a list of sentences, empty when it may."""
+    problems = []
+    if isinstance(obj, BestPractice) and not obj.sources.exists():
+        problems.append(
+            f"“{obj}” has no source; add the source it comes from before publishing."
+        )
+    return problems
+
+
+def revision_current(model, pk, lock=True):
+    """The revision in the database, locking the row until the transaction ends."""
+    queryset = model._default_manager.filter(pk=pk)
+    if lock:
+        queryset = queryset.select_for_update()
+    return queryset.values_list("revision", flat=True).first()
+
+
+def record_save_checked(obj, loaded_revision, user=None):
+    """Save `obj` as the next revision, unless someone saved it since
+    `loaded_revision`: then raise RevisionConflict and save nothing.
+
+    A conditional UPDATE claims the next revision, so of two concurrent saves
+    based on the same revision exactly one wins, on every database backend.
+    """
+    model = type(obj)
+    if obj.pk is None or obj._state.adding:
+        obj.revision = 1
+    else:
+        claimed = (
+            model._default_manager.filter(pk=obj.pk, revision=loaded_revision).update(
+                revision=loaded_revision + 1
+            )
+            if loaded_revision is not None
+            else 0
+        )
+        if not claimed:
+            raise RevisionConflict(
+                obj, loaded_revision, revision_current(model, obj.pk, lock=False)
+            )
+        obj.revision = loaded_revision + 1
+    if user is not None:
+        obj._history_user = user
+    obj.save()
+    return obj
+
+
+def _records_update(queryset, change, reason, user=None, check=None):
+    """Apply `change` to each record of `queryset` and save it as a new revision,
+    recording who did it and why. Returns (changed records, refusal messages)."""
+    model = queryset.model
+    pks = list(queryset.values_list("pk", flat=True))
+    changed, refused = [], []
+    with transaction.atomic():
+        for obj in model._default_manager.select_for_update().filter(pk__in=pks):
+            problems = check(obj) if check else []
+            if problems:
+                refused.extend(problems)
+                continue
+            change(obj)
+            obj.revision += 1
+            obj._change_reason = reason
+            if user is not None:
+                obj._history_user = user
+            obj.save()
+            changed.append(obj)
+    return changed, refused
+
+
+def records_publish(queryset, user=None):
+    def change(obj):
+        obj.status = Status.PUBLISHED
+
+    return _records_update(
+        queryset.exclude(status=Status.PUBLISHED),
+        change,
+        "Published",
+        user,
+        check=publish_problems,
+    )
+
+
+def records_unpublish(queryset, user=None):
+    def change(obj):
+        obj.status = Status.DRAFT
+        obj.published_at = None
+
+    return _records_update(
+        queryset.exclude(status=Status.DRAFT), change, "Back to draft", user
+    )
+
+
+def records_send_to_review(queryset, user=None):
+    def change(obj):
+        obj.status = Status.REVIEW
+
+    return _records_update(
+        queryset.filter(status=Status.DRAFT), change, "Sent to review", user
+    )
+
+
+def records_mark_reviewed(queryset, user=None, today=None):
+    today = today or timezone.localdate()
+
+    def change(obj):
+        obj.last_reviewed = today
+
+    return _records_update(queryset, change, "Marked reviewed", user)
+
+
+def tags_merge(tags, target):
+    """Move every use of `tags` onto `target` and delete them. Returns how many
+    tagged records were moved."""
+    others = [tag for tag in tags if tag.pk != target.pk]
+    moved = 0
+    with transaction.atomic():
+        for through in TAG_THROUGH_MODELS:
+            already = through.objects.filter(tag=target).values("content_object_id")
+            # A record that has both tags keeps one link, not two.
+            through.objects.filter(
+                tag__in=others, content_object_id__in=already
+            ).delete()
+            for item in through.objects.filter(tag__in=others).order_by("pk"):
+                if through.objects.filter(
+                    tag=target, content_object_id=item.content_object_id
+                ).exists():
+                    item.delete()
+                    continue
+                item.tag = target
+                item.save(update_fields=["tag"])
+                moved += 1
+        Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
+    return moved
