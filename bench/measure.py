@@ -1,0 +1,128 @@
+"""In-process half of the benchmark: picks the URLs to load, counts each page's
+queries and runs EXPLAIN ANALYZE on the slowest ones. bench/run calls it and reads
+the JSON it writes; it uses whatever database DATABASE_URL names."""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from practices.models import (  # noqa: E402
+    BestPractice,
+    Jurisdiction,
+    TaggedPractice,
+)
+
+SEARCH_QUERY = "forced labour"
+# The pages whose slowest queries get an EXPLAIN ANALYZE in the results.
+EXPLAINED = ["list", "filtered", "search", "detail"]
+
+
+def pick_urls():
+    """One URL per page kind, chosen so each page has real work to do."""
+    published = BestPractice.objects.published()
+    countries = Jurisdiction.objects.published().filter(kind=Jurisdiction.Kind.COUNTRY)
+    # A synthetic country when there is one: it holds as many practices as the
+    # database size implies, where a real one holds a handful.
+    country = (
+        countries.filter(slug__startswith="synthetic-").order_by("pk").first()
+        or countries.order_by("pk").first()
+    )
+    filtered = "/practices/"
+    if country:
+        # The two tags most used in the country, so the filtered list is not empty.
+        top = (
+            TaggedPractice.objects.filter(
+                content_object__in=published.filter(
+                    jurisdiction__path__startswith=country.path
+                )
+            )
+            .values("tag__slug")
+            .annotate(n=Count("id"))
+            .order_by("-n", "tag__slug")[:2]
+        )
+        tags = "&".join(f"tag={row['tag__slug']}" for row in top)
+        filtered = f"/practices/?{tags}&jurisdiction={country.slug}"
+    total = published.count()
+    practice = published.order_by("pk")[total // 2] if total else None
+    return {
+        "static": staticfiles_storage.url("css/site.css"),
+        "home": "/",
+        "list": "/practices/",
+        "filtered": filtered,
+        "detail": practice.get_absolute_url()
+        if practice
+        else reverse("practices:home"),
+        "search": "/search/?q=" + SEARCH_QUERY.replace(" ", "+"),
+        "csv": "/practices.csv",
+    }
+
+
+def request(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            for _ in response.streaming_content:
+                pass
+        elapsed = time.perf_counter() - started
+    return response.status_code, elapsed, list(ctx.captured_queries)
+
+
+def explain(sql):
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--explain-top", type=int, default=2)
+    args = parser.parse_args()
+
+    urls = pick_urls()
+    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+    pages = {}
+    for name, url in urls.items():
+        status, cold_s, cold = request(client, url)
+        _, warm_s, warm = request(client, url)
+        page = {
+            "url": url,
+            "status": status,
+            "queries_cold": len(cold),
+            "queries_warm": len(warm),
+            "seconds_cold": round(cold_s, 4),
+            "seconds_warm": round(warm_s, 4),
+            "explain": [],
+        }
+        if name in EXPLAINED and status == 200 and connection.vendor == "postgresql":
+            selects = [
+                q for q in cold if q["sql"].lstrip().upper().startswith("SELECT")
+            ]
+            slowest = sorted(selects, key=lambda q: float(q["time"]), reverse=True)
+            for q in slowest[: args.explain_top]:
+                page["explain"].append({"sql": q["sql"], "plan": explain(q["sql"])})
+        pages[name] = page
+    Path(args.out).write_text(json.dumps(pages, indent=2))
+
+
+if __name__ == "__main__":
+    main()
