@@ -120,3 +120,55 @@ def make_quotation(text=None, source=None, **kw):
     return Quotation.objects.create(
         text=text or f"Words number {n}.", source=source or make_source(), **kw
     )
+
+
+# --- Admin: curators and admin form data (added by the curator-admin work) ---------
+
+CURATOR_PASSWORD = "a-long-curator-passphrase-42"
+
+
+def make_curator(username="curator", **kw):
+    """A curator account made the way the README says: with create_curator."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command(
+        "create_curator",
+        username,
+        email=kw.get("email", f"{username}@example.org"),
+        password=kw.get("password", CURATOR_PASSWORD),
+        stdout=io.StringIO(),
+    )
+    return get_user_model().objects.get(username=username)
+
+
+def admin_form_data(response):
+    """The POST data an admin add/change page would submit unchanged: the main form,
+    each inline's management form and rows, as the browser would send them."""
+    data = {}
+
+    def add(form):
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple | set):
+                if bound.name == "tags":  # taggit's field takes "a, b"
+                    data[bound.html_name] = ", ".join(tag.name for tag in value)
+                else:
+                    data[bound.html_name] = [
+                        str(getattr(item, "pk", item)) for item in value
+                    ]
+            else:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context.get("inline_admin_formsets", []):
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data

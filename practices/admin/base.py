@@ -4,7 +4,7 @@ drafts-only deletion, and a history page that compares two versions."""
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -44,6 +44,8 @@ class ContentAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     object_history_list_template = "admin/practices/history_list.html"
     history_list_per_page = 50
+    # Curators paste addresses without a scheme; assume https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # --- lists -----------------------------------------------------------------
 
