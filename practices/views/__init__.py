@@ -1,41 +1,42 @@
-"""Public views (minimal foundation versions; the public-site work replaces them)."""
+"""Public views, split by concern: pages, lists, details, search, compare."""
 
-from django.shortcuts import get_object_or_404, render
-
-from ..models import (
-    BestPractice,
-    Finding,
-    Initiative,
-    Jurisdiction,
-    Organization,
-    Source,
+from .compare import compare
+from .details import (
+    finding_detail,
+    initiative_detail,
+    jurisdiction_detail,
+    organization_detail,
+    practice_detail,
+    source_detail,
+    tag_detail,
 )
+from .lists import (
+    FindingListView,
+    InitiativeListView,
+    PracticeListView,
+    SourceListView,
+    jurisdiction_list,
+    tag_list,
+)
+from .pages import about, home
+from .search import search
 
-
-def home(request):
-    context = {
-        "practices": BestPractice.objects.published().select_related("jurisdiction"),
-        "counts": {
-            "practices": BestPractice.objects.published().count(),
-            "initiatives": Initiative.objects.published().count(),
-            "findings": Finding.objects.published().count(),
-            "jurisdictions": Jurisdiction.objects.published().count(),
-        },
-    }
-    return render(request, "practices/home.html", context)
-
-
-def _detail(model, template):
-    def view(request, slug):
-        obj = get_object_or_404(model.objects.published(), slug=slug)
-        return render(request, template, {"object": obj})
-
-    return view
-
-
-practice_detail = _detail(BestPractice, "practices/object_detail.html")
-initiative_detail = _detail(Initiative, "practices/object_detail.html")
-jurisdiction_detail = _detail(Jurisdiction, "practices/object_detail.html")
-finding_detail = _detail(Finding, "practices/object_detail.html")
-source_detail = _detail(Source, "practices/object_detail.html")
-organization_detail = _detail(Organization, "practices/object_detail.html")
+__all__ = [
+    "FindingListView",
+    "InitiativeListView",
+    "PracticeListView",
+    "SourceListView",
+    "about",
+    "compare",
+    "finding_detail",
+    "home",
+    "initiative_detail",
+    "jurisdiction_detail",
+    "jurisdiction_list",
+    "organization_detail",
+    "practice_detail",
+    "search",
+    "source_detail",
+    "tag_detail",
+    "tag_list",
+]

@@ -1,0 +1,172 @@
+"""One search over the public records.
+
+PostgreSQL: full-text search ranked with the title weighted (A) over the body (B),
+served by the GIN indexes of migration 0003, plus trigram similarity on the title so
+small misspellings still find a record. Other databases (SQLite in development and
+tests): every word must appear, case-insensitively, in the title or the body.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+)
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import (
+    BestPractice,
+    Finding,
+    Initiative,
+    Jurisdiction,
+    Organization,
+    Source,
+)
+
+CONFIG = "english"
+# Below this trigram similarity a title is not taken for a misspelling of the query.
+TRIGRAM_THRESHOLD = 0.3
+RESULTS_PER_KIND = 20
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: type
+    label: str
+    title: str
+    body: tuple
+
+
+# The order results are shown in. Migration 0003 indexes exactly these vectors:
+# change one and change it there too (test_search_postgres checks the plan).
+SPECS = [
+    Spec(BestPractice, "Best practices", "title", ("recommendation", "discussion")),
+    Spec(Initiative, "Initiatives", "title", ("summary", "description")),
+    Spec(Finding, "Findings", "title", ("statement", "claimant")),
+    Spec(Jurisdiction, "Jurisdictions", "name", ("description",)),
+    Spec(Organization, "Organizations", "name", ("description",)),
+    Spec(Source, "Sources", "title", ("authors", "description")),
+]
+SPEC_BY_MODEL = {spec.model: spec for spec in SPECS}
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+def vector(spec):
+    return SearchVector(spec.title, weight="A", config=CONFIG) + SearchVector(
+        *spec.body, weight="B", config=CONFIG
+    )
+
+
+def terms(q):
+    """The words of a query, for the fallback and for highlighting."""
+    return [w for w in re.findall(r"\w[\w'’-]*", q or "") if len(w) > 1][:10]
+
+
+def matching(queryset, q):
+    """`queryset` narrowed to records matching `q`, best matches first on
+    PostgreSQL (callers that sort by something else order afterwards)."""
+    spec = SPEC_BY_MODEL[queryset.model]
+    if is_postgres():
+        query = SearchQuery(q, search_type="websearch", config=CONFIG)
+        return (
+            queryset.annotate(
+                search=vector(spec),
+                rank=SearchRank(vector(spec), query),
+                similarity=TrigramSimilarity(spec.title, q),
+            )
+            .filter(Q(search=query) | Q(**{f"{spec.title}__trigram_similar": q}))
+            .order_by((F("rank") + F("similarity")).desc(), spec.title)
+        )
+    words = terms(q)
+    if not words:
+        return queryset.none()
+    for word in words:
+        condition = Q(**{f"{spec.title}__icontains": word})
+        for field in spec.body:
+            condition |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(condition)
+    title_hits = Case(
+        When(Q(**{f"{spec.title}__icontains": words[0]}), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(title_hit=title_hits).order_by("-title_hit", spec.title)
+
+
+def search(q):
+    """Results grouped by kind: [(label, [Hit, ...]), ...], kinds with none left
+    out. One query per kind, whatever the number of matches."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    words = terms(q)
+    groups = []
+    for spec in SPECS:
+        queryset = spec.model.objects.published()
+        if spec.model in (BestPractice, Initiative, Finding):
+            queryset = queryset.select_related("jurisdiction")
+        records = list(matching(queryset, q)[:RESULTS_PER_KIND])
+        if records:
+            hits = [_hit(spec, record, words) for record in records]
+            groups.append({"label": spec.label, "hits": hits, "kind": spec.model})
+    return groups
+
+
+@dataclass
+class Hit:
+    record: object
+    title: str
+    excerpt: str
+    context: str
+
+
+def _hit(spec, record, words):
+    body = " ".join(str(getattr(record, field) or "") for field in spec.body).strip()
+    jurisdiction = getattr(record, "jurisdiction", None)
+    return Hit(
+        record=record,
+        title=highlight(getattr(record, spec.title), words),
+        excerpt=highlight(excerpt(body, words), words),
+        context=str(jurisdiction) if jurisdiction else "",
+    )
+
+
+def excerpt(text, words, length=240):
+    """About `length` characters of `text` around the first matched word."""
+    text = re.sub(r"\s+", " ", re.sub(r"[*_#>`]", "", text or "")).strip()
+    if len(text) <= length:
+        return text
+    lowered = text.lower()
+    positions = [lowered.find(w.lower()) for w in words]
+    positions = [p for p in positions if p >= 0]
+    start = max(0, min(positions) - length // 3) if positions else 0
+    snippet = text[start : start + length]
+    return (
+        ("…" if start else "") + snippet + ("…" if start + length < len(text) else "")
+    )
+
+
+def highlight(text, words):
+    """Escape `text`, then wrap each matched word in <mark>. Escaping first means
+    nothing in the record can become markup."""
+    escaped = escape(text or "")
+    words = [escape(w) for w in words if w]
+    if not words:
+        return mark_safe(escaped)  # escaped just above
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # Entities the escaping made (&amp;) are matched first and kept whole.
+    pattern = re.compile(rf"(&#?\w+;)|({alternatives})", re.IGNORECASE)
+
+    def wrap(match):
+        return match.group(1) or f"<mark>{match.group(2)}</mark>"
+
+    return mark_safe(pattern.sub(wrap, escaped))  # only <mark> added to escaped text

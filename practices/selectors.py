@@ -1,0 +1,476 @@
+"""Read-side queries for the public pages.
+
+Every function starts from `published()` and loads what its page shows in a fixed
+number of queries, whatever the number of rows (view tests assert the budgets).
+"""
+
+from collections import defaultdict
+
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from taggit.models import Tag
+
+from . import search
+from .models import (
+    BestPractice,
+    Finding,
+    FindingFigure,
+    Initiative,
+    InitiativeSource,
+    Jurisdiction,
+    Organization,
+    PracticeSource,
+    Quotation,
+    Source,
+    Status,
+    Theme,
+)
+
+PUBLISHED = Status.PUBLISHED
+
+
+# Building blocks ----------------------------------------------------------------
+
+
+def _practice_citations():
+    return Prefetch(
+        "practicesource_set",
+        queryset=PracticeSource.objects.filter(source__status=PUBLISHED).select_related(
+            "source__reported_in"
+        ),
+        to_attr="citations",
+    )
+
+
+def _initiative_citations():
+    return Prefetch(
+        "initiativesource_set",
+        queryset=InitiativeSource.objects.filter(
+            source__status=PUBLISHED
+        ).select_related("source__reported_in"),
+        to_attr="citations",
+    )
+
+
+def _findings_with_figures(queryset=None):
+    queryset = queryset if queryset is not None else Finding.objects.published()
+    return queryset.select_related(
+        "source__reported_in", "jurisdiction", "initiative"
+    ).prefetch_related(
+        Prefetch("figures", queryset=FindingFigure.objects.order_by("position", "id"))
+    )
+
+
+def _quotations(queryset=None):
+    queryset = queryset if queryset is not None else Quotation.objects.published()
+    return queryset.select_related("source__reported_in", "jurisdiction", "initiative")
+
+
+def practices_for_list():
+    return (
+        BestPractice.objects.published()
+        .select_related("jurisdiction")
+        .prefetch_related("tags", _practice_citations())
+    )
+
+
+def initiatives_for_list():
+    return (
+        Initiative.objects.published()
+        .select_related("jurisdiction")
+        .prefetch_related("tags", _initiative_citations())
+    )
+
+
+def within(jurisdiction, field="jurisdiction"):
+    """Records in a jurisdiction or anywhere below it (a country takes in its
+    states and cities) through the materialized path."""
+    return Q(**{f"{field}__path__startswith": jurisdiction.path})
+
+
+# Filters and facets for the practice and initiative lists -------------------------
+
+
+def resolve_filters(values):
+    """Look up the tags and jurisdiction a visitor asked for.
+
+    Unknown values are dropped with a message rather than failing: a link with a
+    mistyped tag still shows a useful page.
+    """
+    messages = []
+    tag_slugs = values.get("tag") or []
+    tags = []
+    if tag_slugs:
+        by_slug = {t.slug: t for t in Tag.objects.filter(slug__in=tag_slugs)}
+        tags = [by_slug[s] for s in tag_slugs if s in by_slug]
+        messages += [
+            f"There is no tag “{s}”, so it was left out of the filter."
+            for s in tag_slugs
+            if s not in by_slug
+        ]
+    jurisdiction = None
+    slug = values.get("jurisdiction")
+    if slug:
+        jurisdiction = Jurisdiction.objects.published().filter(slug=slug).first()
+        if jurisdiction is None:
+            messages.append(
+                f"There is no jurisdiction “{slug}”, so results from every "
+                "jurisdiction are shown."
+            )
+    return {"tags": tags, "jurisdiction": jurisdiction, "messages": messages}
+
+
+def filter_records(queryset, values, resolved):
+    """Apply tag (all must match), jurisdiction (with everything below it), theme
+    and words to a practice or initiative queryset."""
+    for tag in resolved["tags"]:
+        # One filter() per tag: each adds its own join, so all tags must match.
+        queryset = queryset.filter(tags__slug=tag.slug)
+    if resolved["jurisdiction"] is not None:
+        queryset = queryset.filter(within(resolved["jurisdiction"]))
+    theme = values.get("theme")
+    if theme:
+        if queryset.model is BestPractice:
+            queryset = queryset.filter(theme=theme)
+        else:
+            # An initiative has no theme of its own: it takes its practices' themes.
+            queryset = queryset.filter(
+                pk__in=BestPractice.objects.published()
+                .filter(theme=theme)
+                .values("initiatives")
+            )
+    if values.get("q"):
+        queryset = search.matching(queryset, values["q"])
+    return queryset
+
+
+def tag_facets(queryset):
+    """Tags of the records in `queryset`, each with how many of them carry it."""
+    through = queryset.model.tags.through
+    items = f"{through._meta.app_label}_{through._meta.model_name}_items"
+    return (
+        Tag.objects.filter(**{f"{items}__content_object__in": queryset.values("pk")})
+        # distinct: count records, not the rows the filter's join repeats.
+        .annotate(count=Count(f"{items}__content_object", distinct=True))
+        .order_by("-count", "name")
+    )
+
+
+def country_facets(queryset):
+    """Countries with how many records of `queryset` lie in them or below them."""
+    in_country = (
+        queryset.model.objects.filter(
+            pk__in=queryset.order_by().values("pk"),
+            jurisdiction__path__startswith=OuterRef("path"),
+        )
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return (
+        Jurisdiction.objects.published()
+        .filter(parent__isnull=True)
+        .annotate(count=Coalesce(Subquery(in_country, output_field=IntegerField()), 0))
+        .filter(count__gt=0)
+        .order_by("name")
+    )
+
+
+# Pages ------------------------------------------------------------------------
+
+
+def home_context():
+    practices = BestPractice.objects.published()
+    theme_counts = dict(
+        practices.order_by()
+        .values_list("theme")
+        .annotate(n=Count("pk"))
+        .values_list("theme", "n")
+    )
+    return {
+        "counts": {
+            "practices": practices.count(),
+            "initiatives": Initiative.objects.published().count(),
+            "findings": Finding.objects.published().count(),
+            "jurisdictions": Jurisdiction.objects.published().count(),
+        },
+        "countries": country_facets(practices),
+        "themes": [
+            {"value": value, "label": label, "count": theme_counts.get(value, 0)}
+            for value, label in Theme.choices
+        ],
+        "tags": tag_facets(practices)[:20],
+        "recent": practices.select_related("jurisdiction").order_by("-updated")[:6],
+    }
+
+
+def jurisdiction_tree():
+    """All published jurisdictions as (jurisdiction, depth) in tree order, each with
+    counts of practices and initiatives in it and below it."""
+    jurisdictions = list(
+        Jurisdiction.objects.published().annotate(
+            own_practices=Count(
+                "practices", filter=Q(practices__status=PUBLISHED), distinct=True
+            ),
+            own_initiatives=Count(
+                "initiatives", filter=Q(initiatives__status=PUBLISHED), distinct=True
+            ),
+        )
+    )
+    ids = {j.pk for j in jurisdictions}
+    children = defaultdict(list)
+    for j in jurisdictions:
+        parent = j.parent_id if j.parent_id in ids else None
+        children[parent].append(j)
+    for j in jurisdictions:
+        below = [o for o in jurisdictions if o.path.startswith(j.path)]
+        j.total_practices = sum(o.own_practices for o in below)
+        j.total_initiatives = sum(o.own_initiatives for o in below)
+
+    def walk(parent, depth):
+        for j in sorted(children[parent], key=lambda j: j.name):
+            j.depth = depth
+            j.child_list = sorted(children[j.pk], key=lambda c: c.name)
+            yield j
+            yield from walk(j.pk, depth + 1)
+
+    return [j for j in walk(None, 0) if j.depth == 0]
+
+
+def practice_detail(slug):
+    practice = get_object_or_404(
+        BestPractice.objects.published()
+        .select_related("jurisdiction")
+        .prefetch_related(
+            "tags",
+            _practice_citations(),
+            Prefetch(
+                "initiatives",
+                queryset=Initiative.objects.published()
+                .select_related("jurisdiction")
+                .prefetch_related(_initiative_citations()),
+                to_attr="published_initiatives",
+            ),
+        ),
+        slug=slug,
+    )
+    illustrating = practice.initiatives.filter(status=PUBLISHED).values("pk")
+    findings = _findings_with_figures(
+        Finding.objects.published().filter(initiative__in=illustrating)
+    )
+    related = (
+        BestPractice.objects.published()
+        .filter(
+            tags__in=Tag.objects.filter(
+                practices_taggedpractice_items__content_object=practice
+            )
+        )
+        .exclude(pk=practice.pk)
+        .annotate(shared=Count("tags", distinct=True))
+        .select_related("jurisdiction")
+        .order_by("-shared", "title")[:6]
+    )
+    return {
+        "object": practice,
+        "practice": practice,
+        "examples": [i for i in practice.published_initiatives if i.role == "example"],
+        "cautionary": [
+            i for i in practice.published_initiatives if i.role == "cautionary"
+        ],
+        "findings": findings,
+        "related": related,
+    }
+
+
+def initiative_detail(slug):
+    initiative = get_object_or_404(
+        Initiative.objects.published()
+        .select_related("jurisdiction")
+        .prefetch_related(
+            "tags",
+            _initiative_citations(),
+            Prefetch(
+                "lead_organizations",
+                queryset=Organization.objects.published(),
+                to_attr="published_leads",
+            ),
+            Prefetch(
+                "findings",
+                queryset=_findings_with_figures(),
+                to_attr="published_findings",
+            ),
+            Prefetch(
+                "quotations", queryset=_quotations(), to_attr="published_quotations"
+            ),
+            Prefetch(
+                "practices",
+                queryset=BestPractice.objects.published().select_related(
+                    "jurisdiction"
+                ),
+                to_attr="published_practices",
+            ),
+            Prefetch(
+                "parts",
+                queryset=Initiative.objects.published(),
+                to_attr="published_parts",
+            ),
+        ),
+        slug=slug,
+    )
+    part_of = None
+    if initiative.part_of_id:
+        part_of = (
+            Initiative.objects.published().filter(pk=initiative.part_of_id).first()
+        )
+    return {"object": initiative, "initiative": initiative, "part_of": part_of}
+
+
+def jurisdiction_detail(slug):
+    jurisdiction = get_object_or_404(Jurisdiction.objects.published(), slug=slug)
+    ancestor_ids = [int(p) for p in jurisdiction.path.strip("/").split("/") if p]
+    by_id = Jurisdiction.objects.published().in_bulk(ancestor_ids)
+    ancestors = [by_id[i] for i in ancestor_ids if i in by_id and i != jurisdiction.pk]
+    practices = practices_for_list().filter(within(jurisdiction))
+    return {
+        "object": jurisdiction,
+        "jurisdiction": jurisdiction,
+        "ancestors": ancestors,
+        "children": Jurisdiction.objects.published().filter(parent=jurisdiction),
+        "practices": practices,
+        "tags": tag_facets(practices),
+        "initiatives": initiatives_for_list().filter(within(jurisdiction)),
+        "findings": _findings_with_figures().filter(within(jurisdiction)),
+        "quotations": _quotations().filter(within(jurisdiction)),
+    }
+
+
+def finding_detail(slug):
+    finding = get_object_or_404(
+        _findings_with_figures().select_related("source__organization"), slug=slug
+    )
+    return {"object": finding, "finding": finding}
+
+
+def source_detail(slug):
+    source = get_object_or_404(
+        Source.objects.published().select_related("reported_in", "organization"),
+        slug=slug,
+    )
+    return {
+        "object": source,
+        "source": source,
+        "reported_sources": Source.objects.published().filter(reported_in=source),
+        "initiative_citations": InitiativeSource.objects.filter(
+            source=source, initiative__status=PUBLISHED
+        ).select_related("initiative__jurisdiction"),
+        "practice_citations": PracticeSource.objects.filter(
+            source=source, practice__status=PUBLISHED
+        ).select_related("practice__jurisdiction"),
+        "findings": _findings_with_figures().filter(source=source),
+        "quotations": _quotations().filter(source=source),
+    }
+
+
+def organization_detail(slug):
+    organization = get_object_or_404(
+        Organization.objects.published().select_related("jurisdiction"), slug=slug
+    )
+    return {
+        "object": organization,
+        "organization": organization,
+        "initiatives": initiatives_for_list().filter(lead_organizations=organization),
+        "sources": Source.objects.published().filter(organization=organization),
+    }
+
+
+def tag_list():
+    """Tags that published records carry, with counts of each kind."""
+    # Two multi-valued joins multiply rows; distinct keeps each count honest.
+    return (
+        Tag.objects.annotate(
+            practice_count=Count(
+                "practices_taggedpractice_items",
+                filter=Q(
+                    practices_taggedpractice_items__content_object__status=PUBLISHED
+                ),
+                distinct=True,
+            ),
+            initiative_count=Count(
+                "practices_taggedinitiative_items",
+                filter=Q(
+                    practices_taggedinitiative_items__content_object__status=PUBLISHED
+                ),
+                distinct=True,
+            ),
+        )
+        .filter(Q(practice_count__gt=0) | Q(initiative_count__gt=0))
+        .order_by("name")
+    )
+
+
+def tag_detail(slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    practices = list(practices_for_list().filter(tags__slug=tag.slug))
+    initiatives = list(initiatives_for_list().filter(tags__slug=tag.slug))
+    return {
+        "tag": tag,
+        "practices": practices,
+        "initiatives": initiatives,
+        "is_empty": not practices and not initiatives,
+    }
+
+
+def compare(jurisdictions):
+    """For each theme, what each jurisdiction does: its practices with the
+    initiatives that illustrate them and those initiatives' findings."""
+    if not jurisdictions:
+        return []
+    where = Q()
+    for j in jurisdictions:
+        where |= within(j)
+    practices = list(
+        BestPractice.objects.published()
+        .filter(where)
+        .select_related("jurisdiction")
+        .prefetch_related(
+            _practice_citations(),
+            Prefetch(
+                "initiatives",
+                queryset=Initiative.objects.published()
+                .select_related("jurisdiction")
+                .prefetch_related(
+                    Prefetch(
+                        "findings",
+                        queryset=Finding.objects.published().select_related(
+                            "source__reported_in"
+                        ),
+                        to_attr="published_findings",
+                    )
+                ),
+                to_attr="published_initiatives",
+            ),
+        )
+        .order_by("position", "title")
+    )
+    rows = []
+    for value, label in Theme.choices:
+        cells = []
+        for j in jurisdictions:
+            found = [
+                p
+                for p in practices
+                if p.theme == value and p.jurisdiction.path.startswith(j.path)
+            ]
+            cells.append({"jurisdiction": j, "practices": found})
+        rows.append({"theme": value, "label": label, "cells": cells})
+    return rows

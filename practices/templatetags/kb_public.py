@@ -1,0 +1,62 @@
+"""Template helpers for the public pages: figures as written, charts, filter links."""
+
+from django import template
+
+from .. import charts
+
+register = template.Library()
+
+
+@register.filter
+def number(value):
+    """A stored decimal as the source wrote it: 150, 32.2."""
+    return charts.format_number(value)
+
+
+@register.filter
+def figure(figure):
+    """'over 350 women', '105–130 cases'."""
+    return charts.figure_text(figure)
+
+
+@register.filter
+def figure_number(figure):
+    return charts.figure_number(figure)
+
+
+@register.simple_tag
+def finding_chart(finding):
+    """An inline SVG chart of the finding's comparable figures, or nothing."""
+    return charts.finding_chart_svg(finding)
+
+
+@register.filter
+def chartable(finding):
+    return bool(charts.comparable_figures(finding.figures.all()))
+
+
+@register.simple_tag(takes_context=True)
+def without(context, name, value=None):
+    """The current query string with one filter value (or the whole parameter)
+    removed, and the page reset: the link behind each active filter's 'remove'."""
+    params = context["request"].GET.copy()
+    if value is None:
+        params.pop(name, None)
+    else:
+        params.setlist(name, [v for v in params.getlist(name) if v != str(value)])
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"  # simple_tag escapes it
+
+
+@register.simple_tag(takes_context=True)
+def with_value(context, name, value):
+    """The current query string with one more value for a repeatable parameter
+    (adding a tag keeps the tags already chosen), and the page reset."""
+    params = context["request"].GET.copy()
+    values = params.getlist(name)
+    if str(value) not in values:
+        values.append(str(value))
+    params.setlist(name, values)
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
