@@ -1,0 +1,189 @@
+"""Detail pages: attribution, published-only relations, figures as written, charts."""
+
+from decimal import Decimal
+
+import pytest
+
+from practices.charts import figure_text, finding_chart_svg
+from practices.models import FindingFigure, Status
+from tests import factories as f
+from tests.test_public_pages import world  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_practice_page_attributes_the_recommendation_and_lists_sources(client, world):
+    html = client.get("/practices/create-task-forces/").content.decode()
+    assert (
+        'According to <cite><a href="/sources/invisible-chains/">Invisible Chains</a>'
+        "</cite> (section “Best practices”)</span>, a best practice is:" in html
+    )
+    sources = html[html.index('id="sources"') :]
+    assert "/sources/invisible-chains/" in sources
+    assert "<strong>work</strong>" in html  # discussion rendered as Markdown
+
+
+def test_practice_page_hides_unpublished_initiatives(client, world):
+    html = client.get("/practices/create-task-forces/").content.decode()
+    assert "Boston task force" in html
+    assert "Secret draft initiative" not in html
+
+
+def test_cautionary_initiative_is_never_shown_as_best_practice(client, world):
+    practice = client.get("/practices/create-task-forces/")
+    assert [i.slug for i in practice.context["examples"]] == ["boston-task-force"]
+    assert [i.slug for i in practice.context["cautionary"]] == ["legalized-brothels"]
+    html = client.get("/initiatives/legalized-brothels/").content.decode()
+    assert "Contrasting or cautionary example." in html
+    assert "Practices it is contrasted with" in html
+
+
+def test_finding_with_a_claimant_is_attributed_to_the_claimant_and_source(
+    client, world
+):
+    html = client.get("/findings/cases-before-after/").content.decode()
+    assert "According to the task force&#x27;s coordinator, as reported in" in html
+    assert 'href="/sources/northeastern-study/"' in html
+
+
+def test_unpublished_records_answer_404(client, world):
+    draft = f.make_practice("Hidden", slug="hidden", status=Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get("/initiatives/secret-draft/").status_code == 404
+    response = client.get("/jurisdictions/atlantis/")
+    assert response.status_code == 404
+
+
+def test_unpublished_source_is_not_linked(client):
+    draft_source = f.make_source("Draft source", status=Status.DRAFT)
+    practice = f.make_practice("Practice", slug="p", source=draft_source)
+    html = client.get(practice.get_absolute_url()).content.decode()
+    assert "Draft source" not in html
+    assert "No published source is recorded" in html
+
+
+def test_jurisdiction_page_shows_everything_below_it(client, world):
+    response = client.get("/jurisdictions/united-states/")
+    html = response.content.decode()
+    for text in [
+        "Massachusetts",
+        "Create task forces",
+        "Train police",
+        "Boston task force",
+        "Cases before and after",
+        "We work together.",
+    ]:
+        assert text in html, text
+    assert "Swedish law" not in html
+    city = client.get("/jurisdictions/boston/").content.decode()
+    assert 'href="/jurisdictions/united-states/"' in city  # its place in the hierarchy
+
+
+def test_initiative_page_shows_leads_findings_quotations_practices(client, world):
+    html = client.get("/initiatives/boston-task-force/").content.decode()
+    for text in [
+        "Boston Police",
+        "Cases before and after",
+        "We work together.",
+        "Create task forces",
+        "as quoted in",
+    ]:
+        assert text in html, text
+
+
+def test_source_and_organization_pages_list_what_cites_them(client, world):
+    book = client.get("/sources/invisible-chains/").content.decode()
+    assert "Northeastern study" in book and "Create task forces" in book
+    org = client.get("/organizations/boston-police/").content.decode()
+    assert "Boston task force" in org
+
+
+@pytest.mark.parametrize(
+    ("value", "value_max", "qualifier", "unit", "text"),
+    [
+        ("150.00", None, "", "women", "150 women"),
+        ("32.20", None, "", "percent", "32.2 percent"),
+        ("105.00", "130.00", "", "victims", "105–130 victims"),
+        ("350.00", None, "over", "women", "over 350 women"),
+        ("2008.00", None, "", "year", "2008 year"),
+    ],
+)
+def test_figures_read_exactly_as_stored(value, value_max, qualifier, unit, text):
+    figure = FindingFigure(
+        label="x",
+        value=Decimal(value),
+        value_max=Decimal(value_max) if value_max else None,
+        qualifier=qualifier,
+        unit=unit,
+    )
+    assert figure_text(figure) == text
+
+
+def test_comparable_figures_are_charted_with_a_text_alternative_and_a_table(
+    client, world
+):
+    html = client.get("/findings/cases-before-after/").content.decode()
+    assert '<svg class="chart"' in html and 'role="img"' in html
+    assert 'aria-label="Bar chart, Cases before and after. Before: 150 cases; ' in html
+    assert "<title>Bar chart" in html
+    assert '<th scope="row">Before</th><td class="num">150 cases</td>' in html
+
+
+def test_figures_in_different_units_are_not_charted(client):
+    finding = f.make_finding("Mixed", slug="mixed", figures=[("A", Decimal(1))])
+    FindingFigure.objects.create(
+        finding=finding, position=1, label="B", value=Decimal(50), unit="percent"
+    )
+    assert finding_chart_svg(finding) == ""
+    html = client.get("/findings/mixed/").content.decode()
+    assert "<svg" not in html and "50 percent" in html
+
+
+def test_chart_escapes_labels():
+    finding = f.make_finding(
+        "Escaped", figures=[("<script>", Decimal(1)), ("b", Decimal(2))]
+    )
+    svg = finding_chart_svg(finding)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_compare_shows_jurisdictions_side_by_side_by_theme(client, world):
+    response = client.get("/compare/?j=united-states&j=sweden")
+    rows = {r["theme"]: r for r in response.context["rows"]}
+    partnership = [
+        [p.slug for p in cell["practices"]] for cell in rows["partnership"]["cells"]
+    ]
+    assert partnership == [["create-task-forces"], []]
+    html = response.content.decode()
+    assert "Cautionary example:" in html
+
+
+def test_compare_with_fewer_than_two_asks_for_more(client, world):
+    response = client.get("/compare/?j=united-states&j=atlantis")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose at least two jurisdictions" in html
+    assert "There is no jurisdiction “atlantis”" in html
+
+
+def test_about_explains_the_method(client):
+    html = client.get("/about/").content.decode()
+    for text in ["not an endorsement", "According to", "cautionary", "selected"]:
+        assert text in html, text
+
+
+def test_detail_templates_leave_a_cite_block_and_base_a_head_block():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    assert "{% block head %}" in (root / "base.html").read_text()
+    for name in [
+        "practice",
+        "initiative",
+        "finding",
+        "jurisdiction",
+        "source",
+        "organization",
+    ]:
+        text = (root / "practices" / f"{name}_detail.html").read_text()
+        assert "{% block cite %}{% endblock %}" in text, name
