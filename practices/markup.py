@@ -5,6 +5,8 @@ allow-list of tags and attributes and only http(s) and mailto links, so a curato
 `<script>` or `javascript:` link can never run on a public page.
 """
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import mark_safe
@@ -16,6 +18,22 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# A scheme as the most lenient reader might see it, whitespace and controls ignored.
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _attribute_filter(tag, attribute, value):
+    """Second line of defence after nh3's own scheme check: drop a link whose
+    address, read with all whitespace removed, names any other scheme
+    ("java\tscript:" becomes "java    script:" in Markdown, which browsers read as
+    a harmless relative path, but nothing relies on that)."""
+    if attribute == "href":
+        match = _SCHEME.match(_IGNORED.sub("", value).lower())
+        if match and match.group(1) not in URL_SCHEMES:
+            return None
+    return value
 
 
 def render_markdown(text):
@@ -29,5 +47,6 @@ def render_markdown(text):
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_attribute_filter,
     )
     return mark_safe(clean)  # sanitized by nh3 just above
