@@ -67,7 +67,15 @@ class PostgresSearchIndexes(migrations.operations.base.Operation):
         return "Create GIN full-text and trigram indexes on PostgreSQL"
 
 
+class PostgresTrigramExtension(TrigramExtension):
+    # Django's CreateExtension skips other databases going forwards but not
+    # backwards (it queries pg_extension), so unapplying failed on SQLite.
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [("practices", "0002_curators_group")]
 
-    operations = [TrigramExtension(), PostgresSearchIndexes()]
+    operations = [PostgresTrigramExtension(), PostgresSearchIndexes()]
