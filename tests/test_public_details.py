@@ -7,9 +7,14 @@ import pytest
 from practices.charts import figure_text, finding_chart_svg
 from practices.models import FindingFigure, Status
 from tests import factories as f
-from tests.test_public_pages import world  # noqa: F401 (fixture)
+from tests.test_public_pages import build_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
 
 
 def test_practice_page_attributes_the_recommendation_and_lists_sources(client, world):

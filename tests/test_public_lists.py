@@ -6,9 +6,14 @@ import pytest
 
 from practices.models import Theme
 from tests import factories as f
-from tests.test_public_pages import world  # noqa: F401 (fixture)
+from tests.test_public_pages import build_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
 
 
 def titles(response):

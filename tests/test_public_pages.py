@@ -11,9 +11,9 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    """A country with a state and a city, tagged practices, initiatives, findings."""
+def build_world():
+    """A country with a state and a city, tagged practices, initiatives, findings,
+    and drafts that must never show. Shared by the test_public_* modules."""
     us = f.make_jurisdiction("United States", slug="united-states")
     state = f.make_jurisdiction(
         "Massachusetts", parent=us, kind="state", slug="massachusetts"
@@ -106,6 +106,11 @@ def world():
         "practice": practice,
         "finding": finding,
     }
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
 
 
 PINNED = [
