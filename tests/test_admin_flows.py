@@ -4,10 +4,11 @@ initiative, publish it, and find it on the public site."""
 import pytest
 from django.urls import reverse
 
-from practices.models import BestPractice, Status
+from practices.models import BestPractice, Initiative, Status
 
 from .factories import (
     CURATOR_PASSWORD,
+    admin_form_data,
     make_curator,
     make_initiative,
     make_jurisdiction,
@@ -104,13 +105,18 @@ def test_published_practice_appears_on_its_tag_page(client, published_practice):
     tag = published_practice.tags.get(name="hotels")
     response = client.get(f"/tags/{tag.slug}/")
     assert response.status_code == 200
-    assert "Train hotel staff to spot trafficking" in response.content.decode()
+    assert 'href="/practices/train-hotel-staff/"' in response.content.decode()
 
 
 def test_published_practice_is_found_by_search(client, published_practice):
     response = client.get("/search/", {"q": "hotel staff"})
     assert response.status_code == 200
-    assert "Train hotel staff to spot trafficking" in response.content.decode()
+    assert 'href="/practices/train-hotel-staff/"' in response.content.decode()
+
+
+def test_draft_practice_is_not_found_by_search(client, added_practice):
+    response = client.get("/search/", {"q": "hotel staff"})
+    assert 'href="/practices/train-hotel-staff/"' not in response.content.decode()
 
 
 def test_change_page_links_to_the_public_page(curator_client, added_practice):
@@ -143,8 +149,6 @@ def test_curator_adds_an_initiative_with_a_finding_inline(curator_client):
     source = make_source("The book")
     url = reverse("admin:practices_initiative_add")
     response = curator_client.get(url)
-    from .factories import admin_form_data
-
     data = admin_form_data(response)
     data.update(
         {
@@ -170,8 +174,6 @@ def test_curator_adds_an_initiative_with_a_finding_inline(curator_client):
     )
     response = curator_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
-    from practices.models import Initiative
-
     initiative = Initiative.objects.get(slug="national-hotline")
     assert [f.title for f in initiative.findings.all()] == ["Calls a month"]
     assert [s.title for s in initiative.sources.all()] == ["The book"]

@@ -11,6 +11,7 @@ from .factories import (
     CURATOR_PASSWORD,
     admin_form_data,
     make_curator,
+    make_finding,
     make_initiative,
     make_practice,
 )
@@ -118,8 +119,6 @@ def test_two_saves_racing_from_one_revision_only_the_first_wins(db):
 
 def test_inline_edit_of_a_finding_bumps_its_revision(alice):
     initiative = make_initiative()
-    from .factories import make_finding
-
     finding = make_finding(initiative=initiative)
     url = change_url(initiative)
     data = admin_form_data(alice.get(url))
