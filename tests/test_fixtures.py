@@ -386,6 +386,20 @@ def test_reported_claims_are_attributed_never_in_the_sites_own_voice(content):
         assert ATTRIBUTION.search(finding.statement), finding.slug
 
 
+def test_titles_of_claims_and_judgements_say_whose_they_are(content):
+    # Titles are listed without their statements, so they must carry attribution.
+    whose = re.compile(
+        r"^(Perrin|Northeastern study|Inspector General|European Parliament study|"
+        r"Farley|Swedish National Police|Head of Sweden's trafficking unit|"
+        r"Stockholm police officer|"
+        r"\d{4} poll)(?: \([^)]+\))?:"
+    )
+    judged = Finding.objects.exclude(kind__in=[Finding.Kind.COUNT, Finding.Kind.CHANGE])
+    assert judged.count() >= 15
+    for finding in judged:
+        assert whose.match(finding.title), finding.title
+
+
 @pytest.mark.parametrize(
     ("slug", "claimant"),
     [
