@@ -1,7 +1,8 @@
-"""Response headers Django does not set by itself, and the client address that
-login throttling counts failures against."""
+"""Response headers Django does not set by itself, a guard against NUL bytes, and
+the client address that login throttling counts failures against."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 
 
 class PermissionsPolicyMiddleware:
@@ -12,6 +13,26 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a NUL byte anywhere in the path or the query string.
+
+    No URL or filter of the site has a use for one, and PostgreSQL refuses it in a
+    string (psycopg raises ValueError), so it would otherwise reach a lookup such as
+    `slug=...` and end as a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL byte in the request")
+        return self.get_response(request)
 
 
 def client_ip_address(request):
