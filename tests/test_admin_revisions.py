@@ -1,6 +1,9 @@
 """No lost edits, and a history curators can read, compare and restore."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -189,3 +192,41 @@ def test_restoring_is_refused_when_someone_saved_since(alice, bob, edited_twice)
     response = alice.post(url, restore_form)
     assert "Your changes were NOT saved" in response.content.decode()
     assert Initiative.objects.get(pk=edited_twice.pk).title == "Fourth title"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (set DATABASE_URL=postgres://…)",
+)
+def test_two_curators_saving_at_the_same_instant_one_is_refused():
+    """Real concurrency: two requests, each in its own thread and connection."""
+    alice, bob = logged_in("alice"), logged_in("bob")
+    practice = make_practice(title="Start")
+    url = change_url(practice)
+    forms = {
+        "alice": (alice, admin_form_data(alice.get(url)) | {"title": "Alice"}),
+        "bob": (bob, admin_form_data(bob.get(url)) | {"title": "Bob"}),
+    }
+    start = threading.Barrier(2)
+    results = {}
+
+    def save(name):
+        client, data = forms[name]
+        try:
+            start.wait()
+            results[name] = client.post(url, data).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results.values()) == [200, 302]  # one saved, one refused
+    winner = next(name for name, status in results.items() if status == 302)
+    practice.refresh_from_db()
+    assert (practice.title, practice.revision) == (winner.capitalize(), 2)
