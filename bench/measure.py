@@ -23,16 +23,19 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from taggit.models import Tag  # noqa: E402
 
 from practices.models import (  # noqa: E402
     BestPractice,
+    Finding,
+    Initiative,
     Jurisdiction,
     TaggedPractice,
 )
 
 SEARCH_QUERY = "forced labour"
 # The pages whose slowest queries get an EXPLAIN ANALYZE in the results.
-EXPLAINED = ["list", "filtered", "search", "detail"]
+EXPLAINED = ["home", "list", "filtered", "search", "detail"]
 
 
 def pick_urls():
@@ -121,7 +124,15 @@ def main():
             for q in slowest[: args.explain_top]:
                 page["explain"].append({"sql": q["sql"], "plan": explain(q["sql"])})
         pages[name] = page
-    Path(args.out).write_text(json.dumps(pages, indent=2))
+    database = {
+        str(model._meta.verbose_name_plural): model.objects.count()
+        for model in (BestPractice, Initiative, Finding, Jurisdiction)
+    }
+    database["published best practices"] = BestPractice.objects.published().count()
+    database["tags"] = Tag.objects.count()
+    Path(args.out).write_text(
+        json.dumps({"pages": pages, "database": database}, indent=2)
+    )
 
 
 if __name__ == "__main__":
