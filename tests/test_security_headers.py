@@ -24,6 +24,7 @@ SECURITY_SETTINGS = {
     "SECURE_SSL_REDIRECT",
     "SECURE_REDIRECT_EXEMPT",
     "SECURE_PROXY_SSL_HEADER",
+    "USE_X_FORWARDED_HOST",
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
@@ -110,6 +111,16 @@ def test_forwarded_proto_from_a_tls_proxy_is_honoured(client, production):
     assert "Strict-Transport-Security" in response
     # Without the header the request really is plain HTTP and is redirected.
     assert client.get("/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_forwarded_host_from_the_client_is_not_believed(client, production):
+    production(DJANGO_BEHIND_PROXY="1")
+    response = client.get(
+        "/", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_HOST="evil.example"
+    )
+    assert response.status_code == 200
+    assert "evil.example" not in response.content.decode()
 
 
 @pytest.mark.django_db
