@@ -1,0 +1,148 @@
+"""Every page type, audited in Chromium: axe-core's WCAG 2.1 A/AA rules at desktop
+and phone widths (with screenshots), the W3C Nu Html Checker, and Lighthouse.
+
+Screenshots, the audited HTML and the Lighthouse reports go to artifacts/."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from .support import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    NODE_MODULES,
+    NOT_FOUND,
+    PAGE_TYPES,
+    WIDTHS,
+    artifact_dir,
+)
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
+LIGHTHOUSE_FLOOR = 0.95
+LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+# A 404 page answers 404 on purpose; Lighthouse refuses to audit a page whose
+# document request failed, so it is audited by axe and the Nu checker only.
+LIGHTHOUSE_PAGES = {n: p for n, p in PAGE_TYPES.items() if n not in NOT_FOUND}
+
+
+def open_page_type(page, name, path):
+    response = page.goto(path)
+    expected = 404 if name in NOT_FOUND else 200
+    assert response.status == expected, f"{name} ({path}) answered {response.status}"
+    return response
+
+
+def describe_violations(name, violations):
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"]][:5]
+        lines.append(f"{name}: {violation['id']} ({violation['impact']}): ")
+        lines[-1] += f"{violation['help']} — {'; '.join(targets)}"
+    return lines
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_type_has_no_wcag_21_aa_violations(browser, site, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    shots = artifact_dir("screenshots")
+    context = browser.new_context(viewport=WIDTHS[width], base_url=site.url)
+    page = context.new_page()
+    found = []
+    try:
+        for name, path in PAGE_TYPES.items():
+            open_page_type(page, name, path)
+            page.screenshot(path=shots / f"{name}-{width}.png", full_page=True)
+            results = axe.run(
+                page,
+                options={
+                    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                    "resultTypes": ["violations"],
+                },
+            )
+            found += describe_violations(name, results.response["violations"])
+    finally:
+        context.close()
+    assert found == [], "\n".join(found)
+    assert len(list(shots.glob(f"*-{width}.png"))) >= len(PAGE_TYPES)
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Java is not installed")
+def test_every_page_type_is_valid_html_for_the_nu_checker(browser, site):
+    assert VNU_JAR.exists(), f"{VNU_JAR} is missing: run `npm ci`"
+    folder = artifact_dir("html")
+    for old in folder.glob("*.html"):
+        old.unlink()
+    context = browser.new_context(base_url=site.url)
+    try:
+        for name, path in PAGE_TYPES.items():
+            # The HTML exactly as the server sent it, not the browser's DOM.
+            response = context.request.get(path)
+            assert response.status == (404 if name in NOT_FOUND else 200), name
+            (folder / f"{name}.html").write_bytes(response.body())
+    finally:
+        context.close()
+
+    files = sorted(str(p) for p in folder.glob("*.html"))
+    run = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    # The checker writes its JSON report to stderr.
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+    assert errors == [], "\n".join(errors)
+    assert run.returncode == 0, run.stderr
+
+
+def test_every_page_type_scores_at_least_95_in_lighthouse(site):
+    assert LIGHTHOUSE.exists(), f"{LIGHTHOUSE} is missing: run `npm ci`"
+    folder = artifact_dir("lighthouse")
+    env = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
+    scores, below = {}, []
+    for name, path in LIGHTHOUSE_PAGES.items():
+        output = folder / name
+        subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                site.url + path,
+                "--output=json",
+                "--output=html",
+                f"--output-path={output}",
+                f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+                "--quiet",
+            ],
+            env=env,
+            check=True,
+            timeout=120,
+        )
+        report = json.loads((folder / f"{name}.report.json").read_text())
+        assert report["configSettings"]["formFactor"] == "mobile"
+        assert not report.get("runtimeError"), (name, report["runtimeError"])
+        scores[name] = {
+            c: report["categories"][c]["score"] for c in LIGHTHOUSE_CATEGORIES
+        }
+        for category, score in scores[name].items():
+            if score is None or score < LIGHTHOUSE_FLOOR:
+                failing = [
+                    f"{a['id']} ({a['score']}): {a['title']}"
+                    for a in report["audits"].values()
+                    if a.get("score") is not None and a["score"] < 1
+                ]
+                below.append(f"{name} {category}={score}; {'; '.join(failing)}")
+    (folder / "scores.json").write_text(json.dumps(scores, indent=2))
+    assert below == [], "\n".join(below)
