@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test test-postgres lint migrations-check check-deploy clean
+.PHONY: install serve test test-postgres lint migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 migrations-check: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Build a PostgreSQL database at scale and measure the production server (bench/README.md).
+bench: $(STAMP)
+	bench/run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
