@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Whole pages for anonymous visitors; after auth and messages (practices/cache.py).
+    "practices.cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "kb.middleware.PermissionsPolicyMiddleware",
@@ -138,6 +140,12 @@ else:
             "LOCATION": "kb",
         }
     }
+
+# Page cache (practices/cache.py): seconds a page is kept (0 turns it off), and
+# what a CDN in front is told (s-maxage, stale-while-revalidate).
+KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 3600)
+KB_CDN_MAX_AGE = env_int("KB_CDN_MAX_AGE", 60)
+KB_CDN_STALE_WHILE_REVALIDATE = env_int("KB_CDN_STALE_WHILE_REVALIDATE", 30)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,0 +1,266 @@
+"""Whole-page caching of the public site for anonymous visitors, invalidated exactly.
+
+Every cached page is stored under the current content *generation*: one token in the
+shared cache (Redis with several app servers) that any change to content replaces.
+A changed record therefore never shows a stale page, in this process or another one:
+the next request reads the new token and misses. Old pages are simply never read
+again and expire. The token also carries the time of the change, which is the pages'
+Last-Modified. Signals (`practices.signals_cache`) call `content_changed()`.
+
+Headers: anonymous public pages get an ETag (a hash of the body), Last-Modified and
+`Cache-Control: public, max-age=0, s-maxage=KB_CDN_MAX_AGE, stale-while-revalidate=
+KB_CDN_STALE_WHILE_REVALIDATE`: browsers revalidate on every visit (a cheap 304), a
+CDN may keep a page for s-maxage seconds. Anything for a logged-in user, the admin,
+or a response that sets a cookie gets `private, no-store` (Django's never-cache set).
+"""
+
+import hashlib
+import secrets
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date
+
+GENERATION_KEY = "kb:content-generation"
+PAGE_KEY_PREFIX = "kb:page"
+# The URL namespace of the public site: only its pages are cached.
+PUBLIC_NAMESPACE = "practices"
+# Headers a cached copy keeps. Vary, Set-Cookie and Cache-Control are decided anew
+# for each response; the outer middleware (security, session) add theirs again.
+SKIPPED_HEADERS = {"cache-control", "expires", "vary", "set-cookie", "content-length"}
+STATUS_HEADER = "X-KB-Cache"
+
+
+def page_cache_seconds():
+    """How long a page stays in the cache; 0 turns page caching off."""
+    return getattr(settings, "KB_PAGE_CACHE_SECONDS", 3600)
+
+
+def cdn_max_age():
+    return getattr(settings, "KB_CDN_MAX_AGE", 60)
+
+
+def cdn_stale_while_revalidate():
+    return getattr(settings, "KB_CDN_STALE_WHILE_REVALIDATE", 30)
+
+
+def page_max_bytes():
+    return getattr(settings, "KB_PAGE_CACHE_MAX_BYTES", 2_000_000)
+
+
+# --- The content generation -------------------------------------------------------
+
+
+def _new_generation():
+    # The time of the change (for Last-Modified) and a random part, so two servers
+    # changing content in the same nanosecond still write different tokens.
+    return f"{time.time_ns()}-{secrets.token_hex(4)}"
+
+
+def generation():
+    """The current generation token, creating one if the cache has none (a fresh
+    or flushed cache: then every page is new anyway)."""
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        token = cache.get(GENERATION_KEY)
+    return token
+
+
+def generation_changed_at(token):
+    """The time (seconds since the epoch) at which `token` was written."""
+    return int(token.split("-", 1)[0]) / 1e9
+
+
+def generation_bump():
+    """Start a new generation: every cached page is out of date from now on."""
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+def _generation_bump_on_commit():
+    generation_bump()
+
+
+def content_changed(using=None):
+    """Call whenever something a public page may show has changed.
+
+    Bumps the generation now, and once more when the transaction commits: a
+    request that read the data before the commit may have cached the old page
+    under the first new generation; the second one makes sure nobody reads it.
+    """
+    generation_bump()
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        return
+    # One bump per transaction is enough, however many records it saves (a bulk
+    # publish). A callback registered inside a savepoint that is rolled back is
+    # dropped by Django, so a later change registers its own.
+    pending = getattr(connection, "run_on_commit", [])
+    if any(entry[1] is _generation_bump_on_commit for entry in pending):
+        return
+    transaction.on_commit(_generation_bump_on_commit, using=using, robust=True)
+
+
+# --- Keys and entries -------------------------------------------------------------
+
+
+def normalized_query(request):
+    """The query string with its parameters sorted by name (values keep their
+    order: it can matter, as in /compare/?j=a&j=b)."""
+    items = sorted(request.GET.lists(), key=lambda item: item[0])
+    return urlencode([(key, value) for key, values in items for value in values])
+
+
+def page_key(request, token):
+    url = f"{request.scheme}://{request.get_host()}{request.path}?"
+    url += normalized_query(request)
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"{PAGE_KEY_PREFIX}:{token}:{digest}"
+
+
+def _entry_from_response(response):
+    content = response.content
+    etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in SKIPPED_HEADERS
+    ]
+    return {"content": content, "headers": headers, "etag": etag}
+
+
+def _response_from_entry(entry):
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response
+
+
+# --- The middleware ---------------------------------------------------------------
+
+
+def _last_modified(token):
+    """The pages' Last-Modified: the whole second of the latest change, or None
+    while that second lasts (a second change within it would carry the same date,
+    so a client holding this page could be told it is unchanged). The ETag covers
+    the meantime."""
+    changed = int(generation_changed_at(token))
+    return changed if changed < int(time.time()) else None
+
+
+def _public_response(request, response, etag, token):
+    """Give an anonymous public page its validators and CDN headers, and answer
+    304 when the client's copy is current."""
+    last_modified = _last_modified(token)
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=cdn_max_age(),
+        stale_while_revalidate=cdn_stale_while_revalidate(),
+    )
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+
+
+def _has_pending_messages(request):
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and (storage._queued_messages or storage.used))
+
+
+def _sets_state(request, response):
+    """Whether the response carries something for this one visitor: a cookie
+    (session, CSRF, messages) or messages, and so must not be shared."""
+    session = getattr(request, "session", None)
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.modified)
+        or _has_pending_messages(request)
+    )
+
+
+HIT, PRIVATE = "hit", "private"
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET and HEAD requests for public pages from the cache.
+
+    Sits after AuthenticationMiddleware and MessageMiddleware. Whether a page may
+    come from the cache is decided on the user being logged in, not on cookies: an
+    anonymous visitor may carry a session cookie too, and a curator must always see
+    the database as it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Nothing shared (a CDN, the browser's history) keeps a curator's page.
+            add_never_cache_headers(response)
+            return response
+        state = getattr(request, "_kb_page_cache", None)
+        if state is None or state == HIT:
+            return response
+        if state == PRIVATE or _sets_state(request, response):
+            add_never_cache_headers(response)
+            response[STATUS_HEADER] = "bypass"
+            return response
+        if (
+            response.status_code != 200
+            or response.streaming
+            or response.has_header("Cache-Control")  # the view decided itself
+        ):
+            if not response.has_header("Cache-Control"):
+                # A 404 today may be a published page in a minute: revalidate.
+                patch_cache_control(response, no_cache=True)
+            response[STATUS_HEADER] = "bypass"
+            return response
+        token, key = state
+        entry = _entry_from_response(response)
+        if len(entry["content"]) <= page_max_bytes():
+            cache.set(key, entry, page_cache_seconds())
+        response[STATUS_HEADER] = "miss"
+        return _public_response(request, response, entry["etag"], token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if (
+            page_cache_seconds() <= 0
+            or request.method not in ("GET", "HEAD")
+            or match is None
+            or match.namespaces[:1] != [PUBLIC_NAMESPACE]
+            or request.user.is_authenticated
+        ):
+            return None
+        if CookieStorage.cookie_name in request.COOKIES:
+            # Messages waiting for this visitor may show on the page.
+            request._kb_page_cache = PRIVATE
+            return None
+        token = generation()
+        key = page_key(request, token)
+        entry = cache.get(key)
+        if entry is None:
+            request._kb_page_cache = (token, key)
+            return None
+        request._kb_page_cache = HIT
+        response = _response_from_entry(entry)
+        response[STATUS_HEADER] = "hit"
+        return _public_response(request, response, entry["etag"], token)
