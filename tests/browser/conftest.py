@@ -111,14 +111,13 @@ class BrowserProblems(list):
     """Console errors, uncaught exceptions and dialogs seen by a page."""
 
     def watch(self, page):
-        page.on(
-            "console",
-            lambda msg: (
-                self.append(f"console {msg.type}: {msg.text}")
-                if msg.type == "error"
-                else None
-            ),
-        )
+        def on_console(message):
+            url = (message.location or {}).get("url", "")
+            # The admin's pages link no icon, so Chromium asks for /favicon.ico.
+            if message.type == "error" and not url.endswith("/favicon.ico"):
+                self.append(f"console error: {message.text} ({url})")
+
+        page.on("console", on_console)
         page.on("pageerror", lambda error: self.append(f"page error: {error}"))
 
         def on_dialog(dialog):

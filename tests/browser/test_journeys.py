@@ -1,0 +1,195 @@
+"""Journeys through the site in Chromium: a researcher narrowing the practices down,
+and a curator adding, publishing and finding a practice (and a colleague's stale edit
+being refused)."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from practices.models import BestPractice, Initiative, Jurisdiction, Source
+
+from ..factories import CURATOR_PASSWORD, make_practice
+
+pytestmark = pytest.mark.browser
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed"
+).expect
+
+ADMIN = "/" + settings.ADMIN_PATH
+
+
+def test_researcher_narrows_by_country_and_tags_pages_through_and_reaches_sources(
+    site, page
+):
+    # Enough practices in the United States for two pages of one tag's results.
+    united_states = Jurisdiction.objects.get(slug="united-states")
+    book = Source.objects.get(slug="perrin-2010-invisible-chains")
+    for n in range(25):
+        make_practice(
+            f"Shelter network {n:02}",
+            jurisdiction=united_states,
+            source=book,
+            tags=["victim services"],
+            position=100 + n,
+        )
+
+    page.goto("/")
+    page.get_by_role("region", name="Browse by country").get_by_role(
+        "link", name="United States"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("United States")
+    page.get_by_role("link", name="Filter these practices").click()
+    expect(page).to_have_url(re.compile(r"/practices/\?jurisdiction=united-states$"))
+
+    facets = page.get_by_role("region", name="Narrow the list")
+    facets.get_by_role("link", name="victim services", exact=True).click()
+    facets.get_by_role("link", name="case management", exact=True).click()
+    active = page.get_by_role("region", name="Active filters")
+    expect(active).to_contain_text("Tag: victim services")
+    expect(active).to_contain_text("Tag: case management")
+    # Only one practice carries both tags.
+    expect(page.locator("#results-title")).to_have_text("1 best practice")
+
+    active.get_by_role("link", name="Remove the tag filter case management").click()
+    expect(active).not_to_contain_text("Tag: case management")
+    expect(active).to_contain_text("Tag: victim services")
+    expect(page.locator("#results-title")).to_have_text("28 best practices")
+
+    pages = page.get_by_role("navigation", name="Pages")
+    expect(pages).to_contain_text("Page 1 of 2")
+    pages.get_by_role("link", name="Next page").click()
+    expect(pages).to_contain_text("Page 2 of 2")
+    # The filters survive paging.
+    assert (
+        "jurisdiction=united-states" in page.url and "tag=victim-services" in page.url
+    )
+    expect(active).to_contain_text("Jurisdiction: United States")
+    expect(page.locator(".practice-item")).to_have_count(8)
+
+    page.get_by_role("link", name="Shelter network 24").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shelter network 24")
+    sources = page.get_by_role("region", name="Sources")
+    sources.get_by_role("link", name=book.title).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(book.title)
+
+
+def log_in(page, username):
+    page.goto(ADMIN + "login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(CURATOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#user-tools")).to_contain_text(username)
+
+
+def choose_in_autocomplete(page, select_id, typed, option):
+    """Pick `option` in one of the admin's select2 autocomplete widgets."""
+    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=option).first.click()
+
+
+def test_curator_adds_publishes_and_finds_a_practice_on_the_public_site(
+    site, page, new_curator, browser
+):
+    new_curator("carla")
+    initiative = Initiative.objects.get(slug="us-human-trafficking-task-forces")
+    book = Source.objects.get(slug="perrin-2010-invisible-chains")
+
+    log_in(page, "carla")
+    page.goto(ADMIN + "practices/bestpractice/add/")
+    page.get_by_label("Title").press_sequentially(
+        "Train hotel staff to spot trafficking"
+    )
+    # The admin's own script fills the slug in from the title.
+    expect(page.locator("#id_slug")).to_have_value(
+        "train-hotel-staff-to-spot-trafficking"
+    )
+    page.get_by_label("Recommendation").fill(
+        "Hotels should train their staff to recognise victims and call the hotline."
+    )
+    page.get_by_label("Theme").select_option("prevention")
+    choose_in_autocomplete(page, "id_jurisdiction", "Swe", "Sweden")
+    page.locator("#id_initiatives + .select2 .select2-search__field").fill(
+        initiative.title[:12]
+    )
+    page.locator(".select2-results__option", has_text=initiative.title).click()
+    page.get_by_label("Tags").fill("hotel staff, staff training")
+    page.get_by_role("button", name="Add another source").click()
+    choose_in_autocomplete(
+        page, "id_practicesource_set-0-source", "Invisible", book.title
+    )
+    page.locator("#id_practicesource_set-0-locator").fill("Best practices")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    page.goto(ADMIN + "practices/bestpractice/?q=hotel+staff")
+    row = page.locator("#result_list tbody tr", has_text="Train hotel staff")
+    expect(row).to_contain_text("Draft")
+    row.locator("input.action-select").check()
+    page.locator("select[name=action]").select_option("publish")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 best practice published")
+
+    practice = BestPractice.objects.get(slug="train-hotel-staff-to-spot-trafficking")
+    assert [i.title for i in practice.initiatives.all()] == [initiative.title]
+
+    # A visitor, not logged in, finds it through its tag and through search.
+    visitor = browser.new_context(base_url=site.url)
+    try:
+        public = visitor.new_page()
+        public.goto("/tags/hotel-staff/")
+        public.get_by_role("link", name="Train hotel staff to spot trafficking").click()
+        expect(public.get_by_role("heading", level=1)).to_have_text(
+            "Train hotel staff to spot trafficking"
+        )
+        examples = public.get_by_role("region", name="Initiatives that illustrate it")
+        expect(examples.get_by_role("link", name=initiative.title)).to_be_visible()
+
+        public.get_by_role("search").first.get_by_label("Search").fill("hotel staff")
+        public.keyboard.press("Enter")
+        expect(public).to_have_url(re.compile(r"/search/\?q=hotel\+staff"))
+        expect(
+            public.get_by_role("link", name=re.compile("Train hotel staff"))
+        ).to_be_visible()
+    finally:
+        visitor.close()
+
+
+def test_second_curators_stale_edit_is_refused_in_the_browser(
+    site, browser, new_curator, problems
+):
+    new_curator("alice")
+    new_curator("bob")
+    practice = BestPractice.objects.get(slug="us-case-management")
+    change = f"{ADMIN}practices/bestpractice/{practice.pk}/change/"
+    alice_context = browser.new_context(base_url=site.url)
+    bob_context = browser.new_context(base_url=site.url)
+    try:
+        alice = problems.watch(alice_context.new_page())
+        bob = problems.watch(bob_context.new_page())
+        log_in(alice, "alice")
+        log_in(bob, "bob")
+        alice.goto(change)
+        bob.goto(change)
+
+        bob.get_by_label("Title").fill("Case management, by Bob")
+        bob.get_by_role("button", name="Save", exact=True).click()
+        expect(bob.locator(".messagelist")).to_contain_text("was changed successfully")
+
+        alice.get_by_label("Recommendation").fill("Alice's rewrite, from a stale form.")
+        alice.get_by_role("button", name="Save", exact=True).click()
+        refusal = alice.locator(".errornote, .errorlist").first
+        expect(alice.get_by_text("Your changes were NOT saved")).to_be_visible()
+        expect(refusal).to_be_visible()
+        expect(alice.locator("body")).to_contain_text("bob")
+
+        alice.goto(practice.get_absolute_url())
+        expect(alice.get_by_role("heading", level=1)).to_have_text(
+            "Case management, by Bob"
+        )
+        expect(alice.locator("body")).not_to_contain_text("Alice's rewrite")
+    finally:
+        alice_context.close()
+        bob_context.close()
+    assert list(problems) == []
