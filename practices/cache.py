@@ -158,9 +158,10 @@ def _last_modified(token):
     return changed if changed < int(time.time()) else None
 
 
-def _public_response(request, response, etag, token):
+def _public_response(request, response, etag, token, status):
     """Give an anonymous public page its validators and CDN headers, and answer
-    304 when the client's copy is current."""
+    304 when the client's copy is current. `status` (hit, miss) goes into the
+    X-KB-Cache header, for people measuring and debugging."""
     last_modified = _last_modified(token)
     response["ETag"] = etag
     if last_modified is not None:
@@ -172,9 +173,11 @@ def _public_response(request, response, etag, token):
         s_maxage=cdn_max_age(),
         stale_while_revalidate=cdn_stale_while_revalidate(),
     )
-    return get_conditional_response(
+    response = get_conditional_response(
         request, etag=etag, last_modified=last_modified, response=response
     )
+    response[STATUS_HEADER] = status
+    return response
 
 
 def _has_pending_messages(request):
@@ -237,8 +240,7 @@ class PageCacheMiddleware:
         entry = _entry_from_response(response)
         if len(entry["content"]) <= page_max_bytes():
             cache.set(key, entry, page_cache_seconds())
-        response[STATUS_HEADER] = "miss"
-        return _public_response(request, response, entry["etag"], token)
+        return _public_response(request, response, entry["etag"], token, "miss")
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
@@ -262,5 +264,4 @@ class PageCacheMiddleware:
             return None
         request._kb_page_cache = HIT
         response = _response_from_entry(entry)
-        response[STATUS_HEADER] = "hit"
-        return _public_response(request, response, entry["etag"], token)
+        return _public_response(request, response, entry["etag"], token, "hit")

@@ -12,3 +12,14 @@ FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 def content(db):
     """The knowledge base's real content, loaded from fixtures/*.json."""
     call_command("loaddata", *sorted(str(p) for p in FIXTURES_DIR.glob("*.json")))
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_empty():
+    """Each test starts with an empty cache: a page cached by an earlier test would
+    outlive that test's rolled-back data (practices/cache.py)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()  # never a shared Redis: clear() would flush it

@@ -1,0 +1,470 @@
+"""The page cache: anonymous visitors get cached pages, and a curator's publish, edit
+or unpublish shows on the very next request; conditional requests and headers.
+
+Runs against local memory, or Redis when REDIS_URL is set (each test with its own
+key prefix, removed afterwards).
+"""
+
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils.http import http_date
+
+from practices.cache import (
+    GENERATION_KEY,
+    content_changed,
+    generation,
+    generation_changed_at,
+)
+from practices.models import BestPractice, Status
+
+from .factories import (
+    CURATOR_PASSWORD,
+    admin_form_data,
+    make_curator,
+    make_initiative,
+    make_jurisdiction,
+    make_practice,
+)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """The cache the site would use: Redis when REDIS_URL is set, under a prefix
+    of this test's own; local memory, emptied, otherwise."""
+    import os
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        cache.clear()
+        yield "locmem"
+        cache.clear()
+        return
+    prefix = f"kb-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield "redis"
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+@pytest.fixture
+def curator(db):
+    make_curator("curator")
+    client = Client()
+    assert client.login(username="curator", password=CURATOR_PASSWORD)
+    return client
+
+
+def change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def admin_edit(curator, obj, **changes):
+    """Open `obj`'s admin page, change some fields and save, as a curator would."""
+    url = change_url(obj)
+    data = admin_form_data(curator.get(url))
+    data.update(changes)
+    response = curator.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+
+
+def admin_action(curator, obj, action):
+    opts = obj._meta
+    response = curator.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        {"action": action, "_selected_action": [obj.pk]},
+    )
+    assert response.status_code == 302
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response
+
+
+def text(client, url, status=200):
+    return page(client, url, status).content.decode()
+
+
+@pytest.fixture
+def sweden(db):
+    return make_jurisdiction("Sweden", slug="sweden")
+
+
+@pytest.fixture
+def practice(sweden):
+    return make_practice(
+        "Train hotel staff", slug="train-hotel-staff", jurisdiction=sweden
+    )
+
+
+# --- Served from the cache --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/practices/",
+        "/practices/train-hotel-staff/",
+        "/tags/hotels/",
+        "/jurisdictions/sweden/",
+        "/search/?q=hotel",
+    ],
+)
+def test_second_anonymous_visit_is_served_from_the_cache_without_queries(
+    anonymous, practice, url, django_assert_num_queries
+):
+    practice.tags.add("hotels")
+    first = page(anonymous, url)
+    assert first["X-KB-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        second = page(anonymous, url)
+
+    assert second["X-KB-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Train" in second.content.decode()  # the practice, words may be marked
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_head_request_is_answered_from_the_cached_page(anonymous, practice):
+    page(anonymous, "/practices/")
+    response = anonymous.head("/practices/")
+    assert response.status_code == 200
+    assert response["X-KB-Cache"] == "hit"
+
+
+def test_query_parameters_in_another_order_share_one_cached_page(anonymous, sweden):
+    make_practice("Train hotel staff", jurisdiction=sweden, tags=["hotels", "police"])
+    page(anonymous, "/practices/?tag=hotels&tag=police&theme=prevention")
+    response = page(anonymous, "/practices/?theme=prevention&tag=hotels&tag=police")
+    assert response["X-KB-Cache"] == "hit"
+    # Different filters are different pages.
+    other = page(anonymous, "/practices/?theme=protection&tag=hotels&tag=police")
+    assert other["X-KB-Cache"] == "miss"
+    assert "Train hotel staff" not in other.content.decode()
+
+
+def test_anonymous_visitor_with_a_session_cookie_still_gets_the_cached_page(
+    anonymous, practice
+):
+    page(anonymous, "/practices/")
+    anonymous.cookies["sessionid"] = "left-over-from-a-logout"
+    assert page(anonymous, "/practices/")["X-KB-Cache"] == "hit"
+
+
+def test_a_visitor_with_messages_waiting_gets_a_fresh_private_page(anonymous, practice):
+    page(anonymous, "/practices/")
+    anonymous.cookies["messages"] = "anything"
+    response = page(anonymous, "/practices/")
+    assert response["X-KB-Cache"] == "bypass"
+    assert "private" in response["Cache-Control"]
+
+
+def test_missing_page_is_not_cached_and_must_be_revalidated(anonymous, db):
+    response = page(anonymous, "/practices/not-yet-published/", status=404)
+    assert "X-KB-Cache" not in response or response["X-KB-Cache"] == "bypass"
+    assert "no-cache" in response["Cache-Control"]
+    assert "s-maxage" not in response["Cache-Control"]
+
+
+def test_admin_and_health_check_are_never_cached(anonymous, curator, db):
+    admin_login = page(anonymous, reverse("admin:login"))
+    assert "X-KB-Cache" not in admin_login
+    assert "no-store" in admin_login["Cache-Control"]
+    health = page(anonymous, "/healthz")
+    assert "X-KB-Cache" not in health
+    assert "no-store" in health["Cache-Control"]
+
+
+def test_page_cache_can_be_turned_off(anonymous, practice, settings):
+    settings.KB_PAGE_CACHE_SECONDS = 0
+    page(anonymous, "/practices/")
+    assert "X-KB-Cache" not in page(anonymous, "/practices/")
+
+
+# --- A curator's change shows at once -----------------------------------------------
+
+PUBLIC_PAGES = [
+    "/",
+    "/practices/",
+    "/practices/train-hotel-staff/",
+    "/tags/hotels/",
+]
+
+
+def warm(client, urls, status=200):
+    for url in urls:
+        page(client, url, status)
+        assert page(client, url, status)["X-KB-Cache"] in {"hit", "bypass"}
+
+
+def test_publishing_in_the_admin_shows_on_every_page_at_once(
+    anonymous, curator, sweden
+):
+    draft = make_practice(
+        "Train hotel staff",
+        slug="train-hotel-staff",
+        jurisdiction=sweden,
+        status=Status.DRAFT,
+        tags=["hotels"],
+    )
+    make_practice("Another published practice", jurisdiction=sweden)
+    warm(anonymous, ["/", "/practices/"])
+    assert "Train hotel staff" not in text(anonymous, "/practices/")
+    page(anonymous, "/practices/train-hotel-staff/", status=404)
+
+    admin_edit(curator, draft, status=Status.PUBLISHED)
+
+    for url in PUBLIC_PAGES:
+        assert "Train hotel staff" in text(anonymous, url), url
+
+
+def test_editing_in_the_admin_shows_on_every_page_at_once(anonymous, curator, practice):
+    practice.tags.add("hotels")
+    warm(anonymous, PUBLIC_PAGES)
+
+    admin_edit(curator, practice, title="Train every hotel's staff")
+
+    for url in PUBLIC_PAGES:
+        body = text(anonymous, url)
+        assert "Train every hotel" in body, url
+        assert "Train hotel staff" not in body, url
+
+
+def test_unpublishing_in_the_admin_removes_it_from_every_page_at_once(
+    anonymous, curator, practice
+):
+    practice.tags.add("hotels")
+    make_practice("Another published practice", jurisdiction=practice.jurisdiction)
+    warm(anonymous, PUBLIC_PAGES)
+
+    admin_edit(curator, practice, status=Status.DRAFT)
+
+    assert "Train hotel staff" not in text(anonymous, "/")
+    assert "Train hotel staff" not in text(anonymous, "/practices/")
+    page(anonymous, "/practices/train-hotel-staff/", status=404)
+    page(anonymous, "/tags/hotels/", status=404)  # its only record is a draft now
+
+
+def test_bulk_publish_and_unpublish_actions_show_at_once(anonymous, curator, sweden):
+    draft = make_practice(
+        "Train hotel staff",
+        slug="train-hotel-staff",
+        jurisdiction=sweden,
+        status=Status.DRAFT,
+    )
+    warm(anonymous, ["/practices/"])
+
+    admin_action(curator, draft, "publish")
+    assert "Train hotel staff" in text(anonymous, "/practices/")
+    warm(anonymous, ["/practices/", "/practices/train-hotel-staff/"])
+
+    admin_action(curator, draft, "unpublish")
+    assert "Train hotel staff" not in text(anonymous, "/practices/")
+    page(anonymous, "/practices/train-hotel-staff/", status=404)
+
+
+def test_changing_an_illustrating_initiative_shows_on_the_practice_page(
+    anonymous, curator, practice
+):
+    initiative = make_initiative(
+        "Hotel outreach programme", jurisdiction=practice.jurisdiction
+    )
+    practice.initiatives.add(initiative)
+    warm(anonymous, ["/practices/train-hotel-staff/"])
+
+    admin_edit(curator, initiative, title="Hotel and motel outreach")
+
+    assert "Hotel and motel outreach" in text(
+        anonymous, "/practices/train-hotel-staff/"
+    )
+
+
+def test_merging_tags_in_the_admin_shows_at_once(anonymous, curator, practice):
+    from taggit.models import Tag
+
+    practice.tags.add("hotel")
+    make_practice("Motel checks", jurisdiction=practice.jurisdiction, tags=["hotels"])
+    warm(anonymous, ["/tags/hotels/", "/tags/hotel/"])
+
+    keep, merged = Tag.objects.get(slug="hotels"), Tag.objects.get(slug="hotel")
+    response = curator.post(
+        reverse("admin:taggit_tag_changelist"),
+        {
+            "action": "merge_tags",
+            "_selected_action": [keep.pk, merged.pk],
+            "apply": "yes",
+            "target": keep.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert not Tag.objects.filter(pk=merged.pk).exists()
+
+    assert "Train hotel staff" in text(anonymous, "/tags/hotels/")
+    page(anonymous, "/tags/hotel/", status=404)
+
+
+def test_editing_a_draft_never_shows(anonymous, curator, sweden):
+    draft = make_practice(
+        "Secret draft",
+        slug="secret-draft",
+        jurisdiction=sweden,
+        status=Status.DRAFT,
+        tags=["hotels"],
+    )
+    make_practice("Published one", jurisdiction=sweden, tags=["hotels"])
+    warm(anonymous, ["/", "/practices/", "/tags/hotels/"])
+
+    admin_edit(curator, draft, title="Still a secret draft")
+
+    for url in ["/", "/practices/", "/tags/hotels/", "/search/?q=secret"]:
+        assert "secret draft" not in text(anonymous, url).lower(), url
+    page(anonymous, "/practices/secret-draft/", status=404)
+
+
+def test_curator_always_gets_a_fresh_uncached_page(anonymous, curator, practice):
+    warm(anonymous, ["/practices/"])
+    # A change that bypasses the signals: the anonymous page stays cached...
+    BestPractice.objects.filter(pk=practice.pk).update(title="Changed behind")
+    assert "Changed behind" not in text(anonymous, "/practices/")
+
+    # ...but the curator reads the database, and nothing may keep their copy.
+    response = page(curator, "/practices/")
+    assert "Changed behind" in response.content.decode()
+    assert "X-KB-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert "ETag" not in response
+
+
+def test_curator_visit_does_not_fill_the_cache_for_visitors(
+    anonymous, curator, practice
+):
+    page(curator, "/practices/")
+    assert page(anonymous, "/practices/")["X-KB-Cache"] == "miss"
+
+
+def test_content_changed_bumps_again_once_at_commit(transactional_db):
+    before = generation()
+    with transaction.atomic():
+        make_practice("One")
+        make_practice("Two")
+        during = generation()
+        assert during != before
+        # Many saves in one transaction: one more bump at commit, not one each.
+        pending = [
+            entry
+            for entry in transaction.get_connection().run_on_commit
+            if entry[1].__name__ == "_generation_bump_on_commit"
+        ]
+        assert len(pending) == 1
+    assert generation() != during
+
+
+def test_queryset_update_needs_an_explicit_content_changed(anonymous, practice):
+    warm(anonymous, ["/practices/"])
+    BestPractice.objects.filter(pk=practice.pk).update(title="Bulk renamed")
+    content_changed()
+    assert "Bulk renamed" in text(anonymous, "/practices/")
+
+
+# --- Conditional requests and headers ----------------------------------------------
+
+
+def test_public_page_has_cdn_friendly_cache_control(anonymous, practice, settings):
+    settings.KB_CDN_MAX_AGE = 120
+    for response in (page(anonymous, "/practices/"), page(anonymous, "/practices/")):
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert directives == {
+            "public",
+            "max-age=0",
+            "s-maxage=120",
+            "stale-while-revalidate=30",
+        }
+        assert "Cookie" in response["Vary"]
+
+
+def test_matching_etag_answers_304_and_a_change_answers_200(
+    anonymous, curator, practice
+):
+    etag = page(anonymous, "/practices/")["ETag"]
+    assert etag.startswith('"')
+
+    not_modified = anonymous.get("/practices/", headers={"if-none-match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+
+    admin_edit(curator, practice, title="Train every hotel's staff")
+    changed = anonymous.get("/practices/", headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "Train every hotel" in changed.content.decode()
+
+
+def test_unchanged_page_answers_304_after_an_unrelated_change(anonymous, practice):
+    etag = page(anonymous, "/practices/train-hotel-staff/")["ETag"]
+    content_changed()  # a new generation: the page is rendered again...
+    response = anonymous.get(
+        "/practices/train-hotel-staff/", headers={"if-none-match": etag}
+    )
+    # ...and, being the same, is not sent again.
+    assert response.status_code == 304
+    assert response["X-KB-Cache"] == "miss"
+
+
+def age_generation(seconds):
+    """Pretend the latest content change happened `seconds` ago."""
+    changed = time.time_ns() - seconds * 1_000_000_000
+    cache.set(GENERATION_KEY, f"{changed}-test", timeout=None)
+    return changed / 1e9
+
+
+def test_last_modified_is_the_time_of_the_latest_change(anonymous, practice):
+    changed_at = age_generation(3600)
+    response = page(anonymous, "/practices/")
+    assert response["Last-Modified"] == http_date(int(changed_at))
+
+    same = anonymous.get(
+        "/practices/", headers={"if-modified-since": response["Last-Modified"]}
+    )
+    assert same.status_code == 304
+
+    make_practice("A newer practice", jurisdiction=practice.jurisdiction)
+    age_generation(1)  # the change, a second ago
+    newer = anonymous.get(
+        "/practices/", headers={"if-modified-since": response["Last-Modified"]}
+    )
+    assert newer.status_code == 200
+    assert "A newer practice" in newer.content.decode()
+
+
+def test_no_last_modified_within_the_second_of_a_change(anonymous, practice):
+    # Another change in the same second would carry the same date.
+    content_changed()
+    assert generation_changed_at(generation()) > time.time() - 1
+    response = page(anonymous, "/practices/")
+    if int(generation_changed_at(generation())) == int(time.time()):
+        assert "Last-Modified" not in response
+    assert response["ETag"]
