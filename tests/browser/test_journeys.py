@@ -193,3 +193,36 @@ def test_second_curators_stale_edit_is_refused_in_the_browser(
         alice_context.close()
         bob_context.close()
     assert list(problems) == []
+
+
+def test_student_copies_the_apa_citation_downloads_ris_and_opens_the_permalink(
+    site, page, context
+):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    practice = BestPractice.objects.get(slug="us-proactive-local-police-initiatives")
+
+    page.goto("/practices/")
+    page.get_by_role("link", name=practice.title).click()
+    panel = page.get_by_role("region", name="Cite this page")
+    # The page's own APA citation (the panel also cites the original sources).
+    copy_apa = panel.locator("button[data-copy-target=cite-apa]")
+    expect(copy_apa).to_have_text(re.compile(r"^Copy APA"))
+    copy_apa.click()
+    expect(copy_apa).to_have_text("Copied")
+    apa = " ".join(panel.locator("#cite-apa").text_content().split())
+    assert page.evaluate("navigator.clipboard.readText()") == apa
+    assert practice.title in apa
+
+    with page.expect_download() as download:
+        panel.get_by_role("link", name=re.compile(r"RIS")).click()
+    assert download.value.suggested_filename.endswith(".ris")
+    ris = download.value.path().read_text(encoding="utf-8")
+    assert ris.startswith("TY  - ")
+    assert f"TI  - {practice.title}" in ris
+    assert "ER  - " in ris
+
+    # The citation points at the permanent link of this version; it opens.
+    panel.get_by_role("link", name="Permanent link to this version").click()
+    expect(page).to_have_url(re.compile(rf"/practices/{practice.slug}/v/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(practice.title)
+    assert page.url.removeprefix(site.url) in apa
