@@ -1,8 +1,9 @@
 """Public URLs. Tests pin them: pages are cited, so they must not move."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import feeds, sitemaps, views
 
 app_name = "practices"
 
@@ -32,4 +33,89 @@ urlpatterns = [
         views.organization_detail,
         name="organization-detail",
     ),
+]
+
+# Citable records: version history, versioned permalinks and citation downloads,
+# below each record's own page (practices/<slug>/cite.bib, …/v/2/cite.ris).
+for _kind, _prefix in [
+    ("practice", "practices"),
+    ("initiative", "initiatives"),
+    ("jurisdiction", "jurisdictions"),
+    ("finding", "findings"),
+]:
+    _extra = {"kind": _kind}
+    urlpatterns += [
+        path(
+            f"{_prefix}/<str:slug>/history/",
+            views.history,
+            _extra,
+            name=f"{_kind}-history",
+        ),
+        path(
+            f"{_prefix}/<str:slug>/v/<int:n>/",
+            views.version_detail,
+            _extra,
+            name=f"{_kind}-version",
+        ),
+    ]
+    for _fmt in ("bib", "ris", "json"):
+        urlpatterns += [
+            path(
+                f"{_prefix}/<str:slug>/cite.{_fmt}",
+                views.cite_download,
+                {**_extra, "fmt": _fmt},
+                name=f"{_kind}-cite-{_fmt}",
+            ),
+            path(
+                f"{_prefix}/<str:slug>/v/<int:n>/cite.{_fmt}",
+                views.cite_download,
+                {**_extra, "fmt": _fmt},
+                name=f"{_kind}-version-cite-{_fmt}",
+            ),
+        ]
+
+# Open data, feeds, sitemap and robots.txt.
+urlpatterns += [
+    path("practices.csv", views.practices_export, {"fmt": "csv"}, name="practices-csv"),
+    path(
+        "practices.json", views.practices_export, {"fmt": "json"}, name="practices-json"
+    ),
+    path(
+        "initiatives.csv",
+        views.initiatives_export,
+        {"fmt": "csv"},
+        name="initiatives-csv",
+    ),
+    path(
+        "initiatives.json",
+        views.initiatives_export,
+        {"fmt": "json"},
+        name="initiatives-json",
+    ),
+    path("findings.csv", views.findings_export, {"fmt": "csv"}, name="findings-csv"),
+    path(
+        "findings.json", views.findings_export, {"fmt": "json"}, name="findings-json"
+    ),
+    path("data/knowledge-base.json", views.dataset, name="dataset"),
+    path("about/data/", views.about_data, name="about-data"),
+    path("feeds/practices/", feeds.PracticeFeed(), name="feed-practices"),
+    path("feeds/tags/<str:slug>/", feeds.TagPracticeFeed(), name="feed-tag"),
+    path(
+        "feeds/jurisdictions/<str:slug>/",
+        feeds.JurisdictionPracticeFeed(),
+        name="feed-jurisdiction",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "practices:sitemap"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -88,6 +88,11 @@ def named_public_patterns():
 PATTERN_NAMES = [p.name for p in named_public_patterns()]
 
 
+# Values for URL parameters other than the slug: a record's first version, and a
+# sitemap section.
+EXTRA_KWARGS = {"n": 1, "section": "practices"}
+
+
 def url_kwargs(pattern):
     return list(pattern.pattern.converters)
 
@@ -130,11 +135,12 @@ def sweep_path(client, site_data, name):
     (found once per test, not per example: the data does not change)."""
     pattern = next(p for p in named_public_patterns() if p.name == name)
     kwargs = url_kwargs(pattern)
-    if not kwargs:
-        return reverse(f"practices:{name}")
-    assert kwargs == ["slug"], f"{name}: teach this sweep about {kwargs}"
+    extra = {k: v for k, v in EXTRA_KWARGS.items() if k in kwargs}
+    if kwargs == list(extra):
+        return reverse(f"practices:{name}", kwargs=extra)
+    assert kwargs == ["slug", *extra], f"{name}: teach this sweep about {kwargs}"
     for slug in site_data["slugs"]:
-        path = reverse(f"practices:{name}", kwargs={"slug": slug})
+        path = reverse(f"practices:{name}", kwargs={"slug": slug, **extra})
         if client.get(path).status_code == 200:
             return path
     pytest.fail(f"no factory record is served by {name}; add one to site_data")
@@ -208,7 +214,9 @@ SLUG_PATTERNS = [
 )
 @given(slug=path_slugs())
 def test_unknown_and_hostile_slugs_get_404_not_500(client, site_data, name, slug):
-    path = reverse(f"practices:{name}", kwargs={"slug": "SLUG"}).replace(
+    pattern = next(p for p in named_public_patterns() if p.name == name)
+    extra = {k: v for k, v in EXTRA_KWARGS.items() if k in url_kwargs(pattern)}
+    path = reverse(f"practices:{name}", kwargs={"slug": "SLUG", **extra}).replace(
         "SLUG", quote(slug, safe="")
     )
     response = client.get(path)

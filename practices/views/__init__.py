@@ -1,6 +1,15 @@
 """Public views, split by concern: pages, lists, details, search, compare."""
 
+from .cite import cite_download
 from .compare import compare
+from .data import (
+    about_data,
+    dataset,
+    findings_export,
+    initiatives_export,
+    practices_export,
+    robots_txt,
+)
 from .details import (
     finding_detail,
     initiative_detail,
@@ -20,6 +29,7 @@ from .lists import (
 )
 from .pages import about, home
 from .search import search
+from .versions import history, version_detail
 
 __all__ = [
     "FindingListView",
@@ -27,16 +37,25 @@ __all__ = [
     "PracticeListView",
     "SourceListView",
     "about",
+    "about_data",
+    "cite_download",
     "compare",
+    "dataset",
     "finding_detail",
+    "findings_export",
+    "history",
     "home",
+    "initiatives_export",
     "initiative_detail",
     "jurisdiction_detail",
     "jurisdiction_list",
     "organization_detail",
     "practice_detail",
+    "practices_export",
+    "robots_txt",
     "search",
     "source_detail",
     "tag_detail",
     "tag_list",
+    "version_detail",
 ]

@@ -4,26 +4,35 @@ queries does not grow with the record's relations."""
 from django.http import Http404
 from django.shortcuts import render
 
-from .. import selectors
+from .. import selectors, versions
+from .cite import page_context
 
 
-def _detail(selector, template):
+def _detail(selector, template, kind=None):
     def view(request, slug):
-        return render(request, template, selector(slug))
+        context = selector(slug)
+        if kind is not None:
+            # Citable records: the cite panel and the head's metadata.
+            context.update(page_context(versions.KINDS[kind], context["object"]))
+        return render(request, template, context)
 
     view.__name__ = selector.__name__
     view.__doc__ = f"The public page of one published record ({selector.__name__})."
     return view
 
 
-practice_detail = _detail(selectors.practice_detail, "practices/practice_detail.html")
+practice_detail = _detail(
+    selectors.practice_detail, "practices/practice_detail.html", "practice"
+)
 initiative_detail = _detail(
-    selectors.initiative_detail, "practices/initiative_detail.html"
+    selectors.initiative_detail, "practices/initiative_detail.html", "initiative"
 )
 jurisdiction_detail = _detail(
-    selectors.jurisdiction_detail, "practices/jurisdiction_detail.html"
+    selectors.jurisdiction_detail, "practices/jurisdiction_detail.html", "jurisdiction"
 )
-finding_detail = _detail(selectors.finding_detail, "practices/finding_detail.html")
+finding_detail = _detail(
+    selectors.finding_detail, "practices/finding_detail.html", "finding"
+)
 source_detail = _detail(selectors.source_detail, "practices/source_detail.html")
 organization_detail = _detail(
     selectors.organization_detail, "practices/organization_detail.html"

@@ -28,18 +28,21 @@ class FilteredListView(ListView):
             return self.filtered.order_by(*self.form.ordering())
         return self.filtered  # words given and no sort chosen: best matches first
 
+    def filter_messages(self):
+        """Why some of the asked-for filters were left out (shared with exports)."""
+        return self.resolved["messages"] + [
+            f"“{self.request.GET.get(name, '')}” is not a valid "
+            f"{field.label.lower()}; it was ignored."
+            for name, field in self.form.fields.items()
+            if name in self.form.errors
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         theme = self.values.get("theme")
         context.update(
             form=self.form,
-            filter_messages=self.resolved["messages"]
-            + [
-                f"“{self.request.GET.get(name, '')}” is not a valid "
-                f"{field.label.lower()}; it was ignored."
-                for name, field in self.form.fields.items()
-                if name in self.form.errors
-            ],
+            filter_messages=self.filter_messages(),
             active_tags=self.resolved["tags"],
             active_jurisdiction=self.resolved["jurisdiction"],
             active_theme=dict(Theme.choices).get(theme) if theme else None,
@@ -86,16 +89,18 @@ class FindingListView(ListView):
             queryset = queryset.filter(kind=values["kind"])
         return queryset.order_by("jurisdiction__name", "title")
 
+    def filter_messages(self):
+        return self.resolved["messages"] + (
+            ["That kind of finding is not known; it was ignored."]
+            if "kind" in self.form.errors
+            else []
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             form=self.form,
-            filter_messages=self.resolved["messages"]
-            + (
-                ["That kind of finding is not known; it was ignored."]
-                if "kind" in self.form.errors
-                else []
-            ),
+            filter_messages=self.filter_messages(),
             active_jurisdiction=self.resolved["jurisdiction"],
         )
         return context

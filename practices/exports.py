@@ -1,0 +1,488 @@
+"""Open data: the columns of each CSV/JSON export, written as streams so memory
+stays flat however many rows there are. The data dictionary page is built from the
+same column definitions, so it always describes what the files hold."""
+
+import csv
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from .models import (
+    Initiative,
+    Jurisdiction,
+    Organization,
+    Quotation,
+    Source,
+    Status,
+)
+
+CHUNK = 1000
+# A byte-order mark tells spreadsheet programs (Excel above all) the file is UTF-8.
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    get: object  # record -> value (str, int, list, dict or None)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    slug: str
+    title: str
+    locator: str
+
+    def __str__(self):
+        return (
+            f"{self.title} (section “{self.locator}”)" if self.locator else self.title
+        )
+
+    def as_json(self):
+        return {"source": self.slug, "title": self.title, "locator": self.locator}
+
+
+def _url(obj):
+    return settings.SITE_URL + obj.get_absolute_url()
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def _published(obj):
+    return obj is not None and obj.status == Status.PUBLISHED
+
+
+def _slug_if_published(obj):
+    return obj.slug if _published(obj) else None
+
+
+def _sources(obj):
+    return [SourceRef(c.source.slug, c.source.title, c.locator) for c in obj.citations]
+
+
+def _tags(obj):
+    return sorted(tag.name for tag in obj.tags.all())
+
+
+def _figure(figure):
+    number = f"{figure.value.normalize():f}"
+    if figure.value_max is not None:
+        number += f"–{figure.value_max.normalize():f}"
+    text = " ".join(p for p in (figure.qualifier, number, figure.unit) if p)
+    where = f", {figure.year}" if figure.year else ""
+    return f"{figure.label}{where}: {text}"
+
+
+def _common_head(kind_url_help):
+    return [
+        Column("slug", "The record's identifier, as in its page address.", _slug),
+        Column("title", "The record's title.", lambda o: o.title),
+        Column("url", kind_url_help, _url),
+    ]
+
+
+def _slug(obj):
+    return obj.slug
+
+
+def _jurisdiction_columns():
+    return [
+        Column(
+            "jurisdiction",
+            "The jurisdiction's name (country, state or city).",
+            lambda o: o.jurisdiction.name,
+        ),
+        Column(
+            "jurisdiction_slug",
+            "The jurisdiction's identifier; filter with ?jurisdiction=<slug>.",
+            lambda o: o.jurisdiction.slug,
+        ),
+    ]
+
+
+_DATES = [
+    Column(
+        "published_at",
+        "When the record was first published (ISO 8601, UTC).",
+        lambda o: _when(o.published_at),
+    ),
+    Column(
+        "updated",
+        "When the record last changed (ISO 8601, UTC).",
+        lambda o: _when(o.updated),
+    ),
+]
+
+_SOURCES = Column(
+    "sources",
+    "The published sources it is drawn from, each with the section it comes from "
+    "(CSV: “Title (section …)” joined with “; ”; JSON: objects with source slug, "
+    "title and locator).",
+    _sources,
+)
+_TAGS = Column(
+    "tags",
+    "Its tags (CSV: joined with “; ”; JSON: a list).",
+    _tags,
+)
+
+PRACTICE_COLUMNS = [
+    *_common_head("The address of the practice's page."),
+    Column(
+        "theme",
+        "prevention, protection, prosecution or partnership (the 4P framework).",
+        lambda o: o.theme,
+    ),
+    *_jurisdiction_columns(),
+    Column("position", "Its place in the source's list.", lambda o: o.position),
+    Column(
+        "recommendation",
+        "The recommendation in the source's own words.",
+        lambda o: o.recommendation,
+    ),
+    Column("discussion", "Discussion (Markdown).", lambda o: o.discussion),
+    Column(
+        "initiatives",
+        "Slugs of the published initiatives that illustrate it.",
+        lambda o: [i.slug for i in o.export_initiatives],
+    ),
+    _TAGS,
+    _SOURCES,
+    *_DATES,
+]
+
+INITIATIVE_COLUMNS = [
+    *_common_head("The address of the initiative's page."),
+    Column(
+        "kind",
+        "programme, law, police, task-force, campaign, hotline, operation, "
+        "action-plan or outreach.",
+        lambda o: o.kind,
+    ),
+    Column(
+        "role",
+        "example (to learn from) or cautionary (a contrasting or cautionary example, "
+        "never a best practice).",
+        lambda o: o.role,
+    ),
+    *_jurisdiction_columns(),
+    Column(
+        "start_year",
+        "The year it started, where the source gives it.",
+        lambda o: o.start_year,
+    ),
+    Column("summary", "One sentence, attributed.", lambda o: o.summary),
+    Column("description", "Description (Markdown).", lambda o: o.description),
+    Column(
+        "lead_organizations",
+        "Names of the published organizations that lead it.",
+        lambda o: [org.name for org in o.export_leads],
+    ),
+    Column(
+        "part_of",
+        "Slug of the larger initiative it belongs to, if published.",
+        lambda o: _slug_if_published(o.part_of),
+    ),
+    _TAGS,
+    _SOURCES,
+    *_DATES,
+]
+
+FINDING_COLUMNS = [
+    *_common_head("The address of the finding's page."),
+    Column(
+        "kind",
+        "count, change, comparison, share, estimate, study, poll or assessment.",
+        lambda o: o.kind,
+    ),
+    Column(
+        "statement",
+        "What the source reports, close to its words; numbers exactly as written.",
+        lambda o: o.statement,
+    ),
+    Column(
+        "claimant",
+        "Whose claim or estimate it is, when not the source's author.",
+        lambda o: o.claimant,
+    ),
+    *_jurisdiction_columns(),
+    Column(
+        "initiative",
+        "Slug of the published initiative it is about, if any.",
+        lambda o: _slug_if_published(o.initiative),
+    ),
+    Column("source", "Slug of its source.", lambda o: o.source.slug),
+    Column("source_title", "Title of its source.", lambda o: o.source.title),
+    Column(
+        "reported_in",
+        "Title of the work the source is reported in, if any.",
+        lambda o: (
+            o.source.reported_in.title if _published(o.source.reported_in) else None
+        ),
+    ),
+    Column("locator", "The section of the source it comes from.", lambda o: o.locator),
+    Column("period_start", "First year of the period.", lambda o: o.period_start),
+    Column("period_end", "Last year of the period.", lambda o: o.period_end),
+    Column("period_text", "The period as the text gives it.", lambda o: o.period_text),
+    Column(
+        "figures",
+        "Its numbers: “label, year: qualifier value unit” (CSV: joined with “; ”).",
+        lambda o: [_figure(f) for f in o.figures.all()],
+    ),
+    *_DATES,
+]
+
+JURISDICTION_COLUMNS = [
+    Column("slug", "The jurisdiction's identifier.", _slug),
+    Column("name", "Its name.", lambda o: o.name),
+    Column("url", "The address of its page.", _url),
+    Column("kind", "country, state, city or region.", lambda o: o.kind),
+    Column("iso_code", "ISO 3166 code, where one exists.", lambda o: o.iso_code),
+    Column(
+        "parent",
+        "Slug of the jurisdiction it lies in, if published.",
+        lambda o: _slug_if_published(o.parent),
+    ),
+    Column("description", "Description (Markdown).", lambda o: o.description),
+    *_DATES,
+]
+
+ORGANIZATION_COLUMNS = [
+    Column("slug", "The organization's identifier.", _slug),
+    Column("name", "Its name.", lambda o: o.name),
+    Column("url", "The address of its page.", _url),
+    Column("kind", "government, law-enforcement, ngo, research, …", lambda o: o.kind),
+    Column(
+        "jurisdiction",
+        "Slug of its jurisdiction, if published.",
+        lambda o: _slug_if_published(o.jurisdiction),
+    ),
+    Column("website", "Its website.", lambda o: o.website),
+    *_DATES,
+]
+
+SOURCE_COLUMNS = [
+    Column("slug", "The source's identifier.", _slug),
+    Column("title", "Its title.", lambda o: o.title),
+    Column("url", "The address of its page here.", _url),
+    Column("kind", "book, study, audit, report, poll, …", lambda o: o.kind),
+    Column("authors", "Personal authors, “Last, First; …”.", lambda o: o.authors),
+    Column(
+        "organization",
+        "Slug of the organization that produced it, if published.",
+        lambda o: _slug_if_published(o.organization),
+    ),
+    Column("year", "Year of publication.", lambda o: o.year),
+    Column("date_text", "The date as the text gives it.", lambda o: o.date_text),
+    Column("publisher", "Publisher, where known.", lambda o: o.publisher),
+    Column("isbn", "ISBN, where known.", lambda o: o.isbn),
+    Column("source_url", "Its own address on the web, where known.", lambda o: o.url),
+    Column(
+        "reported_in",
+        "Slug of the work it is reported in, if published.",
+        lambda o: _slug_if_published(o.reported_in),
+    ),
+    Column("locator", "The section of that work.", lambda o: o.locator),
+    *_DATES,
+]
+
+QUOTATION_COLUMNS = [
+    Column("slug", "The quotation's identifier.", _slug),
+    Column("text", "The words exactly as quoted.", lambda o: o.text),
+    Column(
+        "speaker", "Who said it, as the source describes them.", lambda o: o.speaker
+    ),
+    Column("context", "How the source introduces it.", lambda o: o.context),
+    Column(
+        "jurisdiction",
+        "Slug of its jurisdiction, if published.",
+        lambda o: _slug_if_published(o.jurisdiction),
+    ),
+    Column(
+        "initiative",
+        "Slug of its initiative, if published.",
+        lambda o: _slug_if_published(o.initiative),
+    ),
+    Column("source", "Slug of its source.", lambda o: o.source.slug),
+    Column("locator", "The section of the source.", lambda o: o.locator),
+]
+
+
+# Extra loading for exports, on top of the list pages' own querysets ---------------
+
+
+def practices_for_export(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "initiatives",
+            queryset=Initiative.objects.published().only("pk", "slug"),
+            to_attr="export_initiatives",
+        )
+    )
+
+
+def initiatives_for_export(queryset):
+    return queryset.select_related("part_of").prefetch_related(
+        Prefetch(
+            "lead_organizations",
+            queryset=Organization.objects.published().only("pk", "name"),
+            to_attr="export_leads",
+        )
+    )
+
+
+def findings_for_export(queryset):
+    return queryset
+
+
+# Writers --------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _json_value(value):
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, SourceRef):
+        return value.as_json()
+    return value
+
+
+def rows(queryset):
+    # iterator() keeps memory flat; with chunk_size it still runs the prefetches,
+    # once per chunk.
+    return queryset.iterator(chunk_size=CHUNK)
+
+
+def csv_lines(queryset, columns):
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow([c.name for c in columns])
+    for obj in rows(queryset):
+        yield writer.writerow([_csv_cell(c.get(obj)) for c in columns])
+
+
+def record_json(obj, columns):
+    return {c.name: _json_value(c.get(obj)) for c in columns}
+
+
+def _dumps(value):
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_chunks(queryset, columns, messages=()):
+    """{"generated": …, "filter_messages": […], "results": [{…}, …]}, streamed."""
+    head = {
+        "generated": datetime.datetime.now(datetime.UTC).isoformat(),
+        "filter_messages": list(messages),
+    }
+    yield _dumps(head)[:-1] + ', "results": ['
+    first = True
+    for obj in rows(queryset):
+        yield ("" if first else ",\n") + _dumps(record_json(obj, columns))
+        first = False
+    yield "]}\n"
+
+
+# The whole data set ----------------------------------------------------------------
+
+
+def dataset_sections():
+    """(name, queryset, columns) for every published record of every kind."""
+    from . import selectors
+
+    return [
+        (
+            "jurisdictions",
+            Jurisdiction.objects.published().select_related("parent").order_by("path"),
+            JURISDICTION_COLUMNS,
+        ),
+        (
+            "organizations",
+            Organization.objects.published()
+            .select_related("jurisdiction")
+            .order_by("name"),
+            ORGANIZATION_COLUMNS,
+        ),
+        (
+            "sources",
+            Source.objects.published()
+            .select_related("organization", "reported_in")
+            .order_by("title"),
+            SOURCE_COLUMNS,
+        ),
+        (
+            "initiatives",
+            initiatives_for_export(selectors.initiatives_for_list()).order_by("title"),
+            INITIATIVE_COLUMNS,
+        ),
+        (
+            "practices",
+            practices_for_export(selectors.practices_for_list()).order_by(
+                "jurisdiction__name", "position", "title"
+            ),
+            PRACTICE_COLUMNS,
+        ),
+        (
+            "findings",
+            selectors._findings_with_figures().order_by("title"),
+            FINDING_COLUMNS,
+        ),
+        (
+            "quotations",
+            Quotation.objects.published()
+            .select_related("jurisdiction", "initiative", "source")
+            .order_by("slug"),
+            QUOTATION_COLUMNS,
+        ),
+    ]
+
+
+def dataset_chunks():
+    head = {
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL,
+        "generated": datetime.datetime.now(datetime.UTC).isoformat(),
+        "dictionary": settings.SITE_URL + "/about/data/",
+    }
+    yield _dumps(head)[:-1]
+    for name, queryset, columns in dataset_sections():
+        yield f', "{name}": ['
+        first = True
+        for obj in rows(queryset):
+            yield ("" if first else ",\n") + _dumps(record_json(obj, columns))
+            first = False
+        yield "]"
+    yield "}\n"
+
+
+EXPORTS = [
+    ("Best practices", "practices", PRACTICE_COLUMNS),
+    ("Initiatives", "initiatives", INITIATIVE_COLUMNS),
+    ("Findings", "findings", FINDING_COLUMNS),
+]
+
+DATASET_ONLY = [
+    ("Jurisdictions", "jurisdictions", JURISDICTION_COLUMNS),
+    ("Organizations", "organizations", ORGANIZATION_COLUMNS),
+    ("Sources", "sources", SOURCE_COLUMNS),
+    ("Quotations", "quotations", QUOTATION_COLUMNS),
+]

@@ -1,0 +1,71 @@
+"""The sitemap: every published detail page with its last change. Addresses use
+settings.SITE_URL, the site's public address, whatever host the request came to."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import (
+    BestPractice,
+    Finding,
+    Initiative,
+    Jurisdiction,
+    Organization,
+    Source,
+)
+
+
+class _SiteSitemap(Sitemap):
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+
+class RecordSitemap(_SiteSitemap):
+    model = None
+
+    def items(self):
+        # Only the columns the sitemap reads; ordered so pages are stable.
+        return (
+            self.model.objects.published().only("pk", "slug", "updated").order_by("pk")
+        )
+
+    def lastmod(self, obj):
+        return obj.updated
+
+
+def _sitemap(model_):
+    return type(f"{model_.__name__}Sitemap", (RecordSitemap,), {"model": model_})
+
+
+class PageSitemap(_SiteSitemap):
+    def items(self):
+        return [
+            "practices:home",
+            "practices:about",
+            "practices:about-data",
+            "practices:practice-list",
+            "practices:initiative-list",
+            "practices:jurisdiction-list",
+            "practices:finding-list",
+            "practices:source-list",
+            "practices:tag-list",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "practices": _sitemap(BestPractice),
+    "initiatives": _sitemap(Initiative),
+    "jurisdictions": _sitemap(Jurisdiction),
+    "findings": _sitemap(Finding),
+    "sources": _sitemap(Source),
+    "organizations": _sitemap(Organization),
+}

@@ -1,0 +1,129 @@
+"""Version numbers for citable records, read from their revision history.
+
+A record's versions are the historical rows saved while it was published, numbered
+1, 2, 3… in time order; draft edits are not versions. A version's text comes from
+its own historical row, so a version permalink never changes after later edits.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from .models import BestPractice, Finding, Initiative, Jurisdiction, Status
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of citable record and how its pages are named."""
+
+    key: str
+    model: type
+    label: str
+    title_field: str
+    # Text fields shown on a version page, read from the historical row.
+    text_fields: tuple
+
+    def url_name(self, suffix="detail"):
+        return f"practices:{self.key}-{suffix}"
+
+
+KINDS = {
+    "practice": Kind(
+        "practice",
+        BestPractice,
+        "Best practice",
+        "title",
+        ("recommendation", "discussion"),
+    ),
+    "initiative": Kind(
+        "initiative", Initiative, "Initiative", "title", ("summary", "description")
+    ),
+    "jurisdiction": Kind(
+        "jurisdiction", Jurisdiction, "Jurisdiction", "name", ("description",)
+    ),
+    "finding": Kind(
+        "finding",
+        Finding,
+        "Finding",
+        "title",
+        ("statement", "claimant", "period_text", "locator"),
+    ),
+}
+
+
+def kind_of(obj):
+    for kind in KINDS.values():
+        if isinstance(obj, kind.model):
+            return kind
+    raise LookupError(f"{type(obj).__name__} is not a citable kind of record")
+
+
+def _published_rows(obj):
+    # A deletion row ("-") repeats the last state; it is not a new version.
+    return (
+        obj.history.filter(status=Status.PUBLISHED)
+        .exclude(history_type="-")
+        .order_by("history_date", "history_id")
+    )
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    latest: int
+    row: object  # the historical record; its fields hold the version's text
+    kind: Kind
+
+    @property
+    def is_current(self):
+        return self.number == self.latest
+
+    @property
+    def updated(self):
+        return self.row.updated
+
+    @property
+    def title(self):
+        return getattr(self.row, self.kind.title_field)
+
+    def get_absolute_url(self):
+        return version_url(self.kind, self.row.slug, self.number)
+
+
+def version_url(kind, slug, number):
+    return reverse(kind.url_name("version"), kwargs={"slug": slug, "n": number})
+
+
+def history_url(kind, slug):
+    return reverse(kind.url_name("history"), kwargs={"slug": slug})
+
+
+def current_version_number(obj):
+    """How many published versions `obj` has (0 for a record loaded without
+    history, which then has no permalink yet). One query."""
+    return _published_rows(obj).aggregate(n=Count("pk"))["n"]
+
+
+def version_list(obj):
+    """Every published version of `obj`, oldest first, numbered from 1."""
+    kind = kind_of(obj)
+    rows = list(_published_rows(obj))
+    return [
+        Version(number=i, latest=len(rows), row=row, kind=kind)
+        for i, row in enumerate(rows, start=1)
+    ]
+
+
+def version_get(kind, slug, number):
+    """Version `number` of the published record `slug`, or 404 (a record not
+    published now has no public versions)."""
+    obj = get_object_or_404(kind.model.objects.published(), slug=slug)
+    rows = _published_rows(obj)
+    latest = rows.aggregate(n=Count("pk"))["n"]
+    if number < 1 or number > latest:
+        raise Http404("There is no such version of this page.")
+    row = rows[number - 1]
+    return obj, Version(number=number, latest=latest, row=row, kind=kind)

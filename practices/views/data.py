@@ -1,0 +1,93 @@
+"""Open data: filtered CSV/JSON exports of the lists, the whole data set, its data
+dictionary, and robots.txt."""
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+
+from .. import exports
+from .lists import FindingListView, InitiativeListView, PracticeListView
+
+
+def _list_results(view_class, request):
+    """The list page's own filtering, run for an export: the same form, the same
+    selectors, the same messages for values it ignored."""
+    view = view_class()
+    view.setup(request)
+    queryset = view.get_queryset()
+    return queryset, view.filter_messages()
+
+
+def _export(request, view_class, prepare, columns, name, fmt):
+    queryset, messages = _list_results(view_class, request)
+    queryset = prepare(queryset)
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_lines(queryset, columns), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            exports.json_chunks(queryset, columns, messages),
+            content_type="application/json; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def practices_export(request, fmt):
+    return _export(
+        request,
+        PracticeListView,
+        exports.practices_for_export,
+        exports.PRACTICE_COLUMNS,
+        "practices",
+        fmt,
+    )
+
+
+def initiatives_export(request, fmt):
+    return _export(
+        request,
+        InitiativeListView,
+        exports.initiatives_for_export,
+        exports.INITIATIVE_COLUMNS,
+        "initiatives",
+        fmt,
+    )
+
+
+def findings_export(request, fmt):
+    return _export(
+        request,
+        FindingListView,
+        exports.findings_for_export,
+        exports.FINDING_COLUMNS,
+        "findings",
+        fmt,
+    )
+
+
+def dataset(request):
+    """Every published record of every kind, with its links, as one JSON file."""
+    response = StreamingHttpResponse(
+        exports.dataset_chunks(), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="knowledge-base.json"'
+    return response
+
+
+def about_data(request):
+    return render(
+        request,
+        "practices/about_data.html",
+        {"exports": exports.EXPORTS, "dataset_only": exports.DATASET_ONLY},
+    )
+
+
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {"admin_path": settings.ADMIN_PATH},
+        content_type="text/plain; charset=utf-8",
+    )

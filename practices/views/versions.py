@@ -1,0 +1,53 @@
+"""A record's version history and its versioned permalinks (/v/<n>/)."""
+
+from django.shortcuts import get_object_or_404, render
+
+from .. import versions
+from .cite import page_context
+
+
+def history(request, slug, kind):
+    """Every published version of one record, with its date and permalink."""
+    kind = versions.KINDS[kind]
+    obj = get_object_or_404(kind.model.objects.published(), slug=slug)
+    version_rows = versions.version_list(obj)
+    return render(
+        request,
+        "practices/version_history.html",
+        {
+            "object": obj,
+            "kind": kind,
+            "title": getattr(obj, kind.title_field),
+            "versions": list(reversed(version_rows)),
+        },
+    )
+
+
+def version_detail(request, slug, n, kind):
+    """One version as it was published, from its own historical record."""
+    kind = versions.KINDS[kind]
+    obj, version = versions.version_get(kind, slug, n)
+    row = version.row
+    context = {
+        "object": obj,
+        "kind": kind,
+        "version": version,
+        "row": row,
+        "fields": [
+            {
+                "name": name,
+                "label": row._meta.get_field(name).verbose_name.capitalize(),
+                "value": getattr(row, name),
+                "is_markdown": name in ("description", "discussion"),
+            }
+            for name in kind.text_fields
+            if getattr(row, name)
+        ],
+        "facts": [
+            (row._meta.get_field(name).verbose_name.capitalize(), display())
+            for name in ("theme", "kind")
+            if (display := getattr(row, f"get_{name}_display", None))
+        ],
+        **page_context(kind, obj, version),
+    }
+    return render(request, "practices/version_detail.html", context)
