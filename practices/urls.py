@@ -93,9 +93,7 @@ urlpatterns += [
         name="initiatives-json",
     ),
     path("findings.csv", views.findings_export, {"fmt": "csv"}, name="findings-csv"),
-    path(
-        "findings.json", views.findings_export, {"fmt": "json"}, name="findings-json"
-    ),
+    path("findings.json", views.findings_export, {"fmt": "json"}, name="findings-json"),
     path("data/knowledge-base.json", views.dataset, name="dataset"),
     path("about/data/", views.about_data, name="about-data"),
     path("feeds/practices/", feeds.PracticeFeed(), name="feed-practices"),
