@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test test-postgres lint migrations-check bench clean
+.PHONY: install serve test test-browser test-postgres lint migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,browser]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,7 +23,17 @@ serve: $(STAMP)
 
 # The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests alone: journeys, axe, the Nu Html Checker and Lighthouse in
+# Chromium (/usr/bin/chromium). Screenshots and reports go to artifacts/. Here a
+# skipped browser test is an error (KB_REQUIRE_BROWSER=1).
+test-browser: $(STAMP) node_modules/.package-lock.json
+	KB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m browser -rs tests/browser $(PYTEST_ARGS)
+
+# The audit tools pinned in package.json (vnu-jar, lighthouse); no install scripts.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kb} $(BIN)/python -m pytest

@@ -50,6 +50,18 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=MISSING))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With KB_REQUIRE_BROWSER=1, a browser test that skips (no Java, no npm tools)
+    fails instead: CI must prove the pages, not skip past them."""
+    report = yield
+    if report.skipped and os.environ.get(REQUIRE_ENV) == "1":
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else ""
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but {REQUIRE_ENV}=1 forbids it: {reason}"
+    return report
+
+
 def pytest_terminal_summary(terminalreporter):
     if MISSING and _collected:
         terminalreporter.write_line(
