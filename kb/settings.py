@@ -78,13 +78,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kb.middleware.RejectNulBytesMiddleware",
+    # Whole pages for anonymous visitors, before the session and everything after
+    # it; it checks authentication itself (practices/cache.py).
+    "practices.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Whole pages for anonymous visitors; after auth and messages (practices/cache.py).
-    "practices.cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "kb.middleware.PermissionsPolicyMiddleware",

@@ -15,6 +15,7 @@ or a response that sets a cookie gets `private, no-store` (Django's never-cache 
 """
 
 import hashlib
+import logging
 import secrets
 import time
 from urllib.parse import urlencode
@@ -35,10 +36,12 @@ GENERATION_KEY = "kb:content-generation"
 PAGE_KEY_PREFIX = "kb:page"
 # The URL namespace of the public site: only its pages are cached.
 PUBLIC_NAMESPACE = "practices"
-# Headers a cached copy keeps. Vary, Set-Cookie and Cache-Control are decided anew
-# for each response; the outer middleware (security, session) add theirs again.
-SKIPPED_HEADERS = {"cache-control", "expires", "vary", "set-cookie", "content-length"}
+# Headers a cached copy does not keep: they are decided anew for each response.
+# It keeps the others, Vary: Cookie (from the session middleware) among them.
+SKIPPED_HEADERS = {"cache-control", "expires", "set-cookie", "content-length"}
 STATUS_HEADER = "X-KB-Cache"
+
+logger = logging.getLogger(__name__)
 
 
 def page_cache_seconds():
@@ -121,14 +124,32 @@ def normalized_query(request):
     return urlencode([(key, value) for key, values in items for value in values])
 
 
-def page_key(request, token):
+def page_key(request):
     url = f"{request.scheme}://{request.get_host()}{request.path}?"
     url += normalized_query(request)
-    digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"{PAGE_KEY_PREFIX}:{token}:{digest}"
+    return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
-def _entry_from_response(response):
+def page_lookup(request):
+    """(current generation, key, cached entry or None) in one round trip to the
+    cache. An entry counts only if it was rendered in the current generation.
+    None when the cache does not answer: the page is then rendered, not stored."""
+    key = page_key(request)
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        token = found.get(GENERATION_KEY) or generation()
+    except Exception:
+        # Redis down: serve from the database rather than fail. (Invalidation
+        # does not fail open: a content save raises, so nothing goes stale.)
+        logger.exception("Page cache unavailable; serving %s uncached", request.path)
+        return None
+    entry = found.get(key)
+    if entry is not None and entry["generation"] != token:
+        entry = None
+    return token, key, entry
+
+
+def _entry_from_response(response, token):
     content = response.content
     etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
     headers = [
@@ -136,7 +157,7 @@ def _entry_from_response(response):
         for name, value in response.items()
         if name.lower() not in SKIPPED_HEADERS
     ]
-    return {"content": content, "headers": headers, "etag": etag}
+    return {"generation": token, "content": content, "headers": headers, "etag": etag}
 
 
 def _response_from_entry(entry):
@@ -185,13 +206,12 @@ def _has_pending_messages(request):
     return bool(storage is not None and (storage._queued_messages or storage.used))
 
 
-def _sets_state(request, response):
+def _for_this_visitor_only(request, response):
     """Whether the response carries something for this one visitor: a cookie
-    (session, CSRF, messages) or messages, and so must not be shared."""
+    (session, CSRF, messages) or messages, and so must never be shared."""
     session = getattr(request, "session", None)
     return bool(
         response.cookies
-        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         or (session is not None and session.modified)
         or _has_pending_messages(request)
     )
@@ -203,28 +223,83 @@ HIT, PRIVATE = "hit", "private"
 class PageCacheMiddleware:
     """Serve anonymous GET and HEAD requests for public pages from the cache.
 
-    Sits after AuthenticationMiddleware and MessageMiddleware. Whether a page may
-    come from the cache is decided on the user being logged in, not on cookies: an
-    anonymous visitor may carry a session cookie too, and a curator must always see
-    the database as it is.
+    Sits before SessionMiddleware. A request with neither a session nor a messages
+    cookie is anonymous for certain, and a cached page is returned before any
+    other middleware runs (the fast path). Any other request is decided in
+    `process_view`, which runs after authentication: on the user being logged in,
+    not on cookies (an anonymous visitor may carry a stale session cookie, and a
+    curator must always see the database as it is). Pages are stored on the way
+    out, when every inner middleware has had its say (cookies, headers).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if (
+            self._may_be_cached(request)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+        ):
+            looked_up = page_lookup(request)
+            if looked_up is not None and looked_up[2] is not None:
+                return self._hit(request, looked_up[2], looked_up[0])
+            request._kb_page_lookup = looked_up or ()
         response = self.get_response(request)
+        return self._store_or_mark(request, response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if (
+            not self._may_be_cached(request)
+            or match is None
+            or match.namespaces[:1] != [PUBLIC_NAMESPACE]
+            or request.user.is_authenticated
+        ):
+            return None
+        if CookieStorage.cookie_name in request.COOKIES:
+            # Messages waiting for this visitor may show on the page.
+            request._kb_page_cache = PRIVATE
+            return None
+        looked_up = getattr(request, "_kb_page_lookup", None)
+        if looked_up is None:  # not tried on the fast path
+            looked_up = page_lookup(request)
+        if not looked_up:  # the cache does not answer
+            return None
+        token, key, entry = looked_up
+        if entry is None:
+            request._kb_page_cache = (token, key)
+            return None
+        request._kb_page_cache = HIT
+        return self._hit(request, entry, token)
+
+    @staticmethod
+    def _may_be_cached(request):
+        return page_cache_seconds() > 0 and request.method in ("GET", "HEAD")
+
+    @staticmethod
+    def _hit(request, entry, token):
+        response = _response_from_entry(entry)
+        return _public_response(request, response, entry["etag"], token, HIT)
+
+    @staticmethod
+    def _store_or_mark(request, response):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             # Nothing shared (a CDN, the browser's history) keeps a curator's page.
             add_never_cache_headers(response)
             return response
         state = getattr(request, "_kb_page_cache", None)
-        if state is None or state == HIT:
+        if state is None:
             return response
-        if state == PRIVATE or _sets_state(request, response):
+        if state == PRIVATE or _for_this_visitor_only(request, response):
+            # Even a cached page: the session middleware may have added a cookie
+            # (deleting a stale session cookie), which nobody else must receive.
             add_never_cache_headers(response)
-            response[STATUS_HEADER] = "bypass"
+            if state != HIT:
+                response[STATUS_HEADER] = "bypass"
+            return response
+        if state == HIT:
             return response
         if (
             response.status_code != 200
@@ -237,31 +312,10 @@ class PageCacheMiddleware:
             response[STATUS_HEADER] = "bypass"
             return response
         token, key = state
-        entry = _entry_from_response(response)
+        entry = _entry_from_response(response, token)
         if len(entry["content"]) <= page_max_bytes():
-            cache.set(key, entry, page_cache_seconds())
+            try:
+                cache.set(key, entry, page_cache_seconds())
+            except Exception:
+                logger.exception("Page cache unavailable; %s not stored", key)
         return _public_response(request, response, entry["etag"], token, "miss")
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        if (
-            page_cache_seconds() <= 0
-            or request.method not in ("GET", "HEAD")
-            or match is None
-            or match.namespaces[:1] != [PUBLIC_NAMESPACE]
-            or request.user.is_authenticated
-        ):
-            return None
-        if CookieStorage.cookie_name in request.COOKIES:
-            # Messages waiting for this visitor may show on the page.
-            request._kb_page_cache = PRIVATE
-            return None
-        token = generation()
-        key = page_key(request, token)
-        entry = cache.get(key)
-        if entry is None:
-            request._kb_page_cache = (token, key)
-            return None
-        request._kb_page_cache = HIT
-        response = _response_from_entry(entry)
-        return _public_response(request, response, entry["etag"], token, "hit")

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -168,9 +168,24 @@ def test_query_parameters_in_another_order_share_one_cached_page(anonymous, swed
 def test_anonymous_visitor_with_a_session_cookie_still_gets_the_cached_page(
     anonymous, practice
 ):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    page(anonymous, "/practices/")
+    session = SessionStore()
+    session["visited"] = True
+    session.save()
+    anonymous.cookies["sessionid"] = session.session_key
+    assert page(anonymous, "/practices/")["X-KB-Cache"] == "hit"
+
+
+def test_stale_session_cookie_gets_the_cached_page_but_privately(anonymous, practice):
     page(anonymous, "/practices/")
     anonymous.cookies["sessionid"] = "left-over-from-a-logout"
-    assert page(anonymous, "/practices/")["X-KB-Cache"] == "hit"
+    response = page(anonymous, "/practices/")
+    assert response["X-KB-Cache"] == "hit"
+    # The session middleware deletes the cookie: no shared cache may keep that.
+    assert response.cookies["sessionid"].value == ""
+    assert "private" in response["Cache-Control"]
 
 
 def test_a_visitor_with_messages_waiting_gets_a_fresh_private_page(anonymous, practice):
@@ -468,3 +483,19 @@ def test_no_last_modified_within_the_second_of_a_change(anonymous, practice):
     if int(generation_changed_at(generation())) == int(time.time()):
         assert "Last-Modified" not in response
     assert response["ETag"]
+
+
+def test_pages_are_served_uncached_when_the_cache_is_down(anonymous, practice):
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    with override_settings(CACHES=down):
+        response = page(anonymous, "/practices/")
+        assert "Train hotel staff" in response.content.decode()
+        assert "X-KB-Cache" not in response
+        # A save cannot go through without invalidating: nothing is left stale.
+        with pytest.raises(Exception, match="(?i)connect"):
+            make_practice("Saved while the cache is down")
