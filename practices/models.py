@@ -1,6 +1,7 @@
 """The knowledge base's content: jurisdictions, organizations, sources, initiatives,
 best practices, findings (with their figures) and quotations."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -76,6 +77,14 @@ class Publishable(TimeStampedModel):
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 
 
+def search_vector_field():
+    """The record's weighted full-text vector, stored so that search ranks without
+    recomputing it. On PostgreSQL a trigger (migration 0004) fills it on every
+    insert and update, whatever writes the row; elsewhere it stays empty. Not
+    serialized (dumps and fixtures leave it out) and not kept in history."""
+    return SearchVectorField(null=True, editable=False, serialize=False)
+
+
 class Jurisdiction(Publishable):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
@@ -111,6 +120,8 @@ class Jurisdiction(Publishable):
 
     class Meta:
         ordering = ["name"]
+        # The practice list's default order starts with the jurisdiction's name.
+        indexes = [models.Index(fields=["name"], name="jurisdiction_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["iso_code"],
@@ -252,9 +263,25 @@ class Source(Publishable):
 class TaggedInitiative(TaggedItemBase):
     content_object = models.ForeignKey("Initiative", on_delete=models.CASCADE)
 
+    class Meta:
+        # A tag once per record: facets count rows without DISTINCT, through this
+        # (tag, record) index alone.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "content_object"], name="taggedinitiative_unique"
+            )
+        ]
+
 
 class TaggedPractice(TaggedItemBase):
     content_object = models.ForeignKey("BestPractice", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "content_object"], name="taggedpractice_unique"
+            )
+        ]
 
 
 class Initiative(Publishable):
@@ -313,8 +340,9 @@ class Initiative(Publishable):
         Source, through="InitiativeSource", related_name="initiatives"
     )
     tags = TaggableManager(through=TaggedInitiative, blank=True)
+    search_vector = search_vector_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["title"]
@@ -358,8 +386,9 @@ class BestPractice(Publishable):
         Source, through="PracticeSource", related_name="practices"
     )
     tags = TaggableManager(through=TaggedPractice, blank=True)
+    search_vector = search_vector_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["jurisdiction__name", "position", "title"]
@@ -367,6 +396,8 @@ class BestPractice(Publishable):
         indexes = [
             models.Index(fields=["status", "-updated"], name="practice_pub_upd"),
             models.Index(fields=["status", "theme"], name="practice_pub_theme"),
+            # Sorting by title, and the related practices that share one tag.
+            models.Index(fields=["status", "title"], name="practice_pub_title"),
         ]
 
     def __str__(self):
@@ -471,8 +502,9 @@ class Finding(Publishable):
     period_text = models.CharField(
         max_length=100, blank=True, help_text="The period as the text gives it."
     )
+    search_vector = search_vector_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["title"]

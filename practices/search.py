@@ -1,8 +1,11 @@
 """One search over the public records.
 
 PostgreSQL: full-text search ranked with the title weighted (A) over the body (B),
-served by the GIN indexes of migration 0003, plus trigram similarity on the title so
-small misspellings still find a record. Other databases (SQLite in development and
+served by the GIN indexes of migrations 0003 and 0004, plus trigram similarity on the
+title so small misspellings still find a record. Best practices, initiatives and
+findings (the big tables) keep that vector in a stored `search_vector` column
+(migration 0004's triggers fill it), which the filter and the ranking read instead
+of recomputing each match's vector. Other databases (SQLite in development and
 tests): every word must appear, case-insensitively, in the title or the body.
 """
 
@@ -15,6 +18,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramSimilarity,
 )
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape
@@ -66,6 +70,20 @@ def vector(spec):
     )
 
 
+def has_stored_vector(model):
+    try:
+        model._meta.get_field("search_vector")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def stored_or_computed_vector(spec):
+    """The stored column where the model has one (the same value), else the
+    expression that 0003's index covers."""
+    return F("search_vector") if has_stored_vector(spec.model) else vector(spec)
+
+
 def terms(q):
     """The words of a query, for the fallback and for highlighting."""
     return [w for w in re.findall(r"\w[\w'’-]*", q or "") if len(w) > 1][:10]
@@ -77,10 +95,13 @@ def matching(queryset, q):
     spec = SPEC_BY_MODEL[queryset.model]
     if is_postgres():
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
+        vector_or_column = stored_or_computed_vector(spec)
+        # alias, not annotate: the vector is only compared and ranked, never sent
+        # back, so PostgreSQL neither computes nor sorts it for every match.
         return (
-            queryset.annotate(
-                search=vector(spec),
-                rank=SearchRank(vector(spec), query),
+            queryset.alias(
+                search=vector_or_column,
+                rank=SearchRank(vector_or_column, query),
                 similarity=TrigramSimilarity(spec.title, q),
             )
             .filter(Q(search=query) | Q(**{f"{spec.title}__trigram_similar": q}))
@@ -114,6 +135,8 @@ def search(q):
         queryset = spec.model.objects.published()
         if spec.model in (BestPractice, Initiative, Finding):
             queryset = queryset.select_related("jurisdiction")
+        if has_stored_vector(spec.model):
+            queryset = queryset.defer("search_vector")
         records = list(matching(queryset, q)[:RESULTS_PER_KIND])
         if records:
             hits = [_hit(spec, record, words) for record in records]
