@@ -25,6 +25,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -125,7 +126,10 @@ def normalized_query(request):
 
 
 def page_key(request):
-    url = f"{request.scheme}://{request.get_host()}{request.path}?"
+    # The day is part of the key: citation panels print today's date as the
+    # access date, so a page cached yesterday must not be served today.
+    day = timezone.now().date().isoformat()
+    url = f"{day} {request.scheme}://{request.get_host()}{request.path}?"
     url += normalized_query(request)
     return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 
