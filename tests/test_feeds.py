@@ -65,4 +65,11 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client, set
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
     assert "Sitemap: https://kb.example.org/sitemap.xml" in text
-    assert f"Disallow: /{settings.ADMIN_PATH}" in text
+    assert "Disallow: /admin/" in text
+
+
+def test_robots_txt_does_not_reveal_a_custom_admin_path(client, settings):
+    settings.ADMIN_PATH = "curators-7f3k/"
+    text = client.get("/robots.txt").content.decode()
+    assert "curators-7f3k" not in text
+    assert "Sitemap:" in text

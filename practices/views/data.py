@@ -85,9 +85,12 @@ def about_data(request):
 
 
 def robots_txt(request):
+    # A custom DJANGO_ADMIN_PATH is kept out of robots.txt: listing it would tell
+    # every bot where the login form is. The default path is no secret.
+    admin_path = settings.ADMIN_PATH if settings.ADMIN_PATH == "admin/" else None
     return render(
         request,
         "robots.txt",
-        {"admin_path": settings.ADMIN_PATH},
+        {"admin_path": admin_path},
         content_type="text/plain; charset=utf-8",
     )
