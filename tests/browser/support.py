@@ -31,6 +31,8 @@ PAGE_TYPES = {
         "/practices/?jurisdiction=united-states&tag=victim-services&theme=protection"
     ),
     "practice-detail": "/practices/us-proactive-local-police-initiatives/",
+    "practice-version": "/practices/us-proactive-local-police-initiatives/v/1/",
+    "practice-history": "/practices/us-proactive-local-police-initiatives/history/",
     "initiative-list": "/initiatives/",
     "initiative-detail": "/initiatives/sweden-1999-sex-purchase-law/",
     "jurisdiction-list": "/jurisdictions/",
@@ -45,6 +47,7 @@ PAGE_TYPES = {
     "search": "/search/?q=task+force",
     "compare": "/compare/?j=sweden&j=united-states",
     "about": "/about/",
+    "about-data": "/about/data/",
     "not-found": "/no-such-page/",
 }
 NOT_FOUND = {"not-found"}

@@ -30,9 +30,13 @@ LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"
 # A 404 page answers 404 on purpose; Lighthouse refuses to audit a page whose
 # document request failed, so it is audited by axe and the Nu checker only.
 LIGHTHOUSE_PAGES = {n: p for n, p in PAGE_TYPES.items() if n not in NOT_FOUND}
-# robots.txt keeps search results out of search engines on purpose (endless, thin
-# pages), which Lighthouse's "is crawlable" audit would count against the page.
-LIGHTHOUSE_SKIPPED_AUDITS = {"search": ["--skip-audits=is-crawlable"]}
+# Kept out of search engines on purpose, which Lighthouse's "is crawlable" audit
+# would count against the page: search results (endless, thin pages; robots.txt)
+# and a record's version history (noindex; the record's own page is the one to find).
+LIGHTHOUSE_SKIPPED_AUDITS = {
+    "search": ["--skip-audits=is-crawlable"],
+    "practice-history": ["--skip-audits=is-crawlable"],
+}
 
 
 def open_page_type(page, name, path):
