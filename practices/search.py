@@ -89,23 +89,30 @@ def terms(q):
     return [w for w in re.findall(r"\w[\w'’-]*", q or "") if len(w) > 1][:10]
 
 
+def _query(q):
+    return SearchQuery(q, search_type="websearch", config=CONFIG)
+
+
+def ranked(queryset, q):
+    """`queryset` ordered best match first (PostgreSQL), without narrowing it."""
+    spec = SPEC_BY_MODEL[queryset.model]
+    vector_or_column = stored_or_computed_vector(spec)
+    # alias, not annotate: the vector is only compared and ranked, never sent
+    # back, so PostgreSQL neither computes nor sorts it for every match.
+    return queryset.alias(
+        search=vector_or_column,
+        rank=SearchRank(vector_or_column, _query(q)),
+        similarity=TrigramSimilarity(spec.title, q),
+    ).order_by((F("rank") + F("similarity")).desc(), spec.title)
+
+
 def matching(queryset, q):
     """`queryset` narrowed to records matching `q`, best matches first on
     PostgreSQL (callers that sort by something else order afterwards)."""
     spec = SPEC_BY_MODEL[queryset.model]
     if is_postgres():
-        query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        vector_or_column = stored_or_computed_vector(spec)
-        # alias, not annotate: the vector is only compared and ranked, never sent
-        # back, so PostgreSQL neither computes nor sorts it for every match.
-        return (
-            queryset.alias(
-                search=vector_or_column,
-                rank=SearchRank(vector_or_column, query),
-                similarity=TrigramSimilarity(spec.title, q),
-            )
-            .filter(Q(search=query) | Q(**{f"{spec.title}__trigram_similar": q}))
-            .order_by((F("rank") + F("similarity")).desc(), spec.title)
+        return ranked(queryset, q).filter(
+            Q(search=_query(q)) | Q(**{f"{spec.title}__trigram_similar": q})
         )
     words = terms(q)
     if not words:
@@ -133,7 +140,9 @@ def search(q):
     groups = []
     for spec in SPECS:
         queryset = spec.model.objects.published()
-        if spec.model in (BestPractice, Initiative, Finding):
+        if spec.model in (BestPractice, Initiative, Finding, Organization):
+            # Each hit names its jurisdiction (an organization's was one query per
+            # hit, up to 20 more queries per search).
             queryset = queryset.select_related("jurisdiction")
         if has_stored_vector(spec.model):
             queryset = queryset.defer("search_vector")

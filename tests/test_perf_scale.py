@@ -19,7 +19,7 @@ TAGS = ["victim services", "task forces", "hotlines", "training", "shelters"]
 
 def build(n):
     """n practices in the cities and states of two countries, each with two or three
-    tags of uneven popularity; every tenth one a draft."""
+    tags of uneven popularity, every tenth one a draft; n / 10 organizations."""
     countries = [
         f.make_jurisdiction("Atlantis", slug="atlantis"),
         f.make_jurisdiction("Lemuria", slug="lemuria"),
@@ -32,6 +32,9 @@ def build(n):
             )
             places += [state, f.make_jurisdiction(f"{state.name} city", parent=state)]
     book = f.make_source("Book", slug="book")
+    for i in range(n // 10):
+        # Found by the search below, each naming its jurisdiction.
+        f.make_organization(f"Practice network {i}", jurisdiction=places[i % 4])
     for i in range(n):
         tags = {TAGS[0], TAGS[1 + i % 2], TAGS[i % len(TAGS)]}
         f.make_practice(
