@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from practices import search, selectors
-from practices.models import BestPractice, Jurisdiction, Status
+from practices.models import BestPractice, Finding, Initiative, Jurisdiction, Status
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +201,18 @@ def test_search_finds_words_however_the_practice_was_written():
     saved.save()
     assert found("helpline") == ["Helpline for victims"]
     assert found("hotline") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (set DATABASE_URL=postgres://…)",
+)
+def test_synthetic_data_is_searchable_as_soon_as_it_is_generated():
+    from django.core.management import call_command
+
+    call_command("generate_synthetic", practices=40, jurisdictions=5, verbosity=0)
+    for model in (BestPractice, Initiative, Finding):
+        assert not model.objects.filter(search_vector__isnull=True).exists()
+    found = search.search("synthetic")
+    assert {g["label"] for g in found} >= {"Best practices", "Initiatives", "Findings"}
