@@ -261,7 +261,7 @@ def country_facets(queryset):
 def home_context():
     practices = BestPractice.objects.published()
 
-    def totals():
+    def compute_totals():
         return {
             "practices": practices.count(),
             "initiatives": Initiative.objects.published().count(),
@@ -275,10 +275,10 @@ def home_context():
             ),
         }
 
-    counts = _whole_set_cached("home-totals", totals)
-    theme_counts = counts.pop("themes")
+    totals = _whole_set_cached("home-totals", compute_totals)
+    theme_counts = totals["themes"]
     return {
-        "counts": counts,
+        "counts": {name: n for name, n in totals.items() if name != "themes"},
         "countries": country_facets(practices),
         "themes": [
             {"value": value, "label": label, "count": theme_counts.get(value, 0)}
