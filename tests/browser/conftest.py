@@ -11,8 +11,9 @@ import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.db.models import Q
 
 from ..factories import make_curator
 from .support import CHROMIUM, CHROMIUM_FLAGS, DESKTOP
@@ -96,8 +97,18 @@ def _curators_group_survives(django_db_setup, django_db_blocker):
 
 
 def _create_curators_group():
+    """The group as migration 0002 makes it. (Its function cannot be reused: it
+    toggles `models_module` on the app configs it is given, which on the live
+    registry would hide every app from dumpdata for the rest of the session.)"""
     migration = importlib.import_module("practices.migrations.0002_curators_group")
-    migration.create_curators(apps, None)
+    wanted = migration.codenames()
+    query = Q()
+    for app_label, codename in wanted:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    permissions = list(Permission.objects.filter(query))
+    assert len(permissions) == len(wanted)
+    group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    group.permissions.set(permissions)
 
 
 @pytest.fixture
