@@ -1,12 +1,14 @@
 """One search over the public records.
 
 PostgreSQL: full-text search ranked with the title weighted (A) over the body (B),
-served by the GIN indexes of migrations 0003 and 0004, plus trigram similarity on the
-title so small misspellings still find a record. Best practices, initiatives and
-findings (the big tables) keep that vector in a stored `search_vector` column
+served by the GIN indexes of migrations 0003 and 0004. Best practices, initiatives
+and findings (the big tables) keep that vector in a stored `search_vector` column
 (migration 0004's triggers fill it), which the filter and the ranking read instead
-of recomputing each match's vector. Other databases (SQLite in development and
-tests): every word must appear, case-insensitively, in the title or the body.
+of recomputing each match's vector. Only when full-text search finds fewer than a
+page of results in all does the search page try trigram similarity on the titles
+("did you mean"), so a small misspelling still finds a record, and the page says
+so. Other databases (SQLite in development and tests): every word must appear,
+case-insensitively, in the title or the body.
 """
 
 import re
@@ -108,7 +110,8 @@ def ranked(queryset, q):
 
 def matching(queryset, q):
     """`queryset` narrowed to records matching `q`, best matches first on
-    PostgreSQL (callers that sort by something else order afterwards)."""
+    PostgreSQL (callers that sort by something else order afterwards): the list
+    pages' word filter, where exact and similar titles count alike."""
     spec = SPEC_BY_MODEL[queryset.model]
     if is_postgres():
         return ranked(queryset, q).filter(
@@ -130,26 +133,91 @@ def matching(queryset, q):
     return queryset.annotate(title_hit=title_hits).order_by("-title_hit", spec.title)
 
 
+def exact_matches(queryset, q):
+    """`queryset` narrowed to full-text matches of `q`, best first (PostgreSQL).
+
+    Ranked over the stored vector alone (no trigram similarity to compute for
+    every match): "forced labour" matches some 12,000 practices at 100,000.
+    """
+    spec = SPEC_BY_MODEL[queryset.model]
+    vector_or_column = stored_or_computed_vector(spec)
+    query = _query(q)
+    return (
+        queryset.alias(
+            search=vector_or_column, rank=SearchRank(vector_or_column, query)
+        )
+        .filter(search=query)
+        .order_by(F("rank").desc(), spec.title)
+    )
+
+
+def similar_matches(queryset, q):
+    """`queryset` narrowed to records whose title looks like a misspelling of `q`,
+    most similar first (PostgreSQL, through the trigram indexes)."""
+    spec = SPEC_BY_MODEL[queryset.model]
+    return (
+        queryset.alias(similarity=TrigramSimilarity(spec.title, q))
+        .filter(**{f"{spec.title}__trigram_similar": q})
+        .order_by(F("similarity").desc(), spec.title)
+    )
+
+
+def _searchable(spec):
+    queryset = spec.model.objects.published()
+    if spec.model in (BestPractice, Initiative, Finding, Organization):
+        # Each hit names its jurisdiction (an organization's was one query per
+        # hit, up to 20 more queries per search).
+        queryset = queryset.select_related("jurisdiction")
+    if has_stored_vector(spec.model):
+        queryset = queryset.defer("search_vector")
+    return queryset
+
+
 def search(q):
-    """Results grouped by kind: [(label, [Hit, ...]), ...], kinds with none left
-    out. One query per kind, whatever the number of matches."""
+    """Results grouped by kind: [{"label", "kind", "hits", "similar"}, ...], kinds
+    with none left out, at most RESULTS_PER_KIND hits each.
+
+    One query per kind, whatever the number of matches. When the exact matches of
+    every kind add up to fewer than a page (RESULTS_PER_KIND), a second pass, one
+    more query per kind, adds records whose titles are similar to the query (a
+    misspelling): those hits are marked `similar` and come after the exact ones.
+    The second pass is not run for a query that already found plenty: it rechecks
+    every title sharing a few letters with the query (16,000 for "forced labour"
+    at 100,000 practices), the slower half of a search.
+    """
     q = (q or "").strip()
     if not q:
         return []
     words = terms(q)
-    groups = []
+    found = []
     for spec in SPECS:
-        queryset = spec.model.objects.published()
-        if spec.model in (BestPractice, Initiative, Finding, Organization):
-            # Each hit names its jurisdiction (an organization's was one query per
-            # hit, up to 20 more queries per search).
-            queryset = queryset.select_related("jurisdiction")
-        if has_stored_vector(spec.model):
-            queryset = queryset.defer("search_vector")
-        records = list(matching(queryset, q)[:RESULTS_PER_KIND])
-        if records:
-            hits = [_hit(spec, record, words) for record in records]
-            groups.append({"label": spec.label, "hits": hits, "kind": spec.model})
+        queryset = _searchable(spec)
+        if is_postgres():
+            records = list(exact_matches(queryset, q)[:RESULTS_PER_KIND])
+        else:
+            records = list(matching(queryset, q)[:RESULTS_PER_KIND])
+        found.append((spec, records, []))
+    if is_postgres() and sum(len(r) for _, r, _ in found) < RESULTS_PER_KIND:
+        for spec, records, similar in found:
+            similar.extend(
+                similar_matches(_searchable(spec), q).exclude(
+                    pk__in=[r.pk for r in records]
+                )[: RESULTS_PER_KIND - len(records)]
+            )
+    groups = []
+    for spec, records, similar in found:
+        hits = [_hit(spec, record, words) for record in records] + [
+            _hit(spec, record, words, similar=True) for record in similar
+        ]
+        if hits:
+            groups.append(
+                {
+                    "label": spec.label,
+                    "hits": hits,
+                    "kind": spec.model,
+                    "similar": bool(similar),
+                }
+            )
     return groups
 
 
@@ -159,9 +227,11 @@ class Hit:
     title: str
     excerpt: str
     context: str
+    # Found by the misspelling pass, not by the words themselves.
+    similar: bool = False
 
 
-def _hit(spec, record, words):
+def _hit(spec, record, words, similar=False):
     body = " ".join(str(getattr(record, field) or "") for field in spec.body).strip()
     jurisdiction = getattr(record, "jurisdiction", None)
     return Hit(
@@ -169,6 +239,7 @@ def _hit(spec, record, words):
         title=highlight(getattr(record, spec.title), words),
         excerpt=highlight(excerpt(body, words), words),
         context=str(jurisdiction) if jurisdiction else "",
+        similar=similar,
     )
 
 

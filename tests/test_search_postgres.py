@@ -39,6 +39,34 @@ def test_small_misspellings_still_find_the_record(client):
     response = client.get("/search/?q=Stokholm")
     groups = {g["label"]: g["hits"] for g in response.context["groups"]}
     assert [h.record.name for h in groups["Jurisdictions"]] == ["Stockholm"]
+    assert "No exact matches for “Stokholm”; showing similar words" in (
+        response.content.decode()
+    )
+
+
+def test_similar_words_come_after_few_exact_matches_and_are_labelled(client):
+    f.make_practice("Labour inspections", recommendation="Inspect workplaces.")
+    f.make_practice("Labor inspectors", recommendation="Train inspectors.")
+    response = client.get("/search/?q=labour+inspections")
+    (group,) = response.context["groups"]
+    assert [(h.record.title, h.similar) for h in group["hits"]] == [
+        ("Labour inspections", False),
+        ("Labor inspectors", True),
+    ]
+    html = response.content.decode()
+    assert "Few exact matches; also showing similar words." in html
+    assert "Similar words" in html
+
+
+def test_no_similar_words_when_exact_matches_fill_a_page(client):
+    for n in range(search.RESULTS_PER_KIND):
+        f.make_practice(f"Labour inspections {n}", recommendation="Inspect.")
+    f.make_practice("Labor inspectors", recommendation="Train inspectors.")
+    response = client.get("/search/?q=labour+inspections")
+    titles = [h.record.title for g in response.context["groups"] for h in g["hits"]]
+    assert len(titles) == search.RESULTS_PER_KIND
+    assert "Labor inspectors" not in titles
+    assert "similar words" not in response.content.decode()
 
 
 def test_the_search_indexes_serve_the_query():

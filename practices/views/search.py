@@ -10,6 +10,7 @@ def search(request):
     form = SearchForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     groups = search_backend.search(q)
+    hits = [hit for group in groups for hit in group["hits"]]
     return render(
         request,
         "practices/search.html",
@@ -17,6 +18,9 @@ def search(request):
             "form": form,
             "q": q,
             "groups": groups,
-            "total": sum(len(g["hits"]) for g in groups),
+            "total": len(hits),
+            # Results come from the misspelling pass ("did you mean"): say so.
+            "exact_total": sum(not hit.similar for hit in hits),
+            "similar_total": sum(hit.similar for hit in hits),
         },
     )
