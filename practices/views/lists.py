@@ -37,6 +37,29 @@ class FilteredListView(ListView):
             if name in self.form.errors
         ]
 
+    def facets(self):
+        """Tag and country facets for the current result: the most common ones
+        (every chosen filter among them), or all of them with ?facets=all."""
+        tags = list(selectors.tag_facets(self.filtered))
+        countries = list(selectors.country_facets(self.filtered))
+        active = self.resolved["jurisdiction"]
+        top_tags = selectors.top_facets(
+            tags, keep=[t.pk for t in self.resolved["tags"]]
+        )
+        top_countries = selectors.top_facets(
+            countries, keep=[active.pk] if active else []
+        )
+        show_all = self.request.GET.get("facets") == "all"
+        return {
+            "tag_facets": tags if show_all else top_tags,
+            "tag_facet_total": len(tags),
+            "country_facets": countries if show_all else top_countries,
+            "country_facet_total": len(countries),
+            "facets_all": show_all,
+            "facets_truncated": len(top_tags) < len(tags)
+            or len(top_countries) < len(countries),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         theme = self.values.get("theme")
@@ -53,9 +76,8 @@ class FilteredListView(ListView):
                 or theme
                 or self.values.get("q")
             ),
-            tag_facets=selectors.tag_facets(self.filtered),
-            country_facets=selectors.country_facets(self.filtered),
             themes=Theme.choices,
+            **self.facets(),
         )
         return context
 
