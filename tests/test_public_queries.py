@@ -65,7 +65,10 @@ def urls(data):
         "/sources/",
         "/sources/book/",
         "/organizations/org/",
-        "/search/?q=practice",
+        # Misspelled: no exact match with 3 rows or with 30, so both runs take the
+        # "did you mean" pass (a correct spelling finds fewer than a page of exact
+        # matches, and so tries similar words, only with 3).
+        "/search/?q=prectice",
         "/compare/?j=united-states&j=sweden",
         "/about/",
     ]
