@@ -18,10 +18,6 @@ CONTROLS = """root => [...root.querySelectorAll(
 )].filter(el => !el.hidden && el.offsetParent !== null)"""
 
 
-def focused(page):
-    return page.evaluate_handle("document.activeElement")
-
-
 def tab_through(page, controls, limit=200):
     """Press Tab until each of `controls` has had the focus, in order; every element
     focused on the way must show a visible focus indicator."""
@@ -45,7 +41,8 @@ def tab_through(page, controls, limit=200):
 
 def controls_in(page, selector):
     handles = page.locator(selector).evaluate_handle(CONTROLS)
-    return [prop.as_element() for prop in handles.get_properties().values() if prop]
+    elements = (prop.as_element() for prop in handles.get_properties().values())
+    return [element for element in elements if element is not None]
 
 
 def test_filter_form_works_from_the_keyboard_with_visible_focus(site, page):
