@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test test-browser test-postgres lint migrations-check bench clean
+.PHONY: install serve test audit-tools test-browser test-postgres lint migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,8 +22,14 @@ serve: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
-test: $(STAMP)
+test: $(STAMP) audit-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The HTML checker and Lighthouse need npm; without it their audits are skipped
+# (and say so), the rest of the suite runs.
+audit-tools:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
+	else echo "npm not found: the HTML-checker and Lighthouse audits will be skipped"; fi
 
 # The browser tests alone: journeys, axe, the Nu Html Checker and Lighthouse in
 # Chromium (/usr/bin/chromium). Screenshots and reports go to artifacts/. Here a
