@@ -417,6 +417,9 @@ class Citation(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return f"{self.source} ({self.locator})" if self.locator else str(self.source)
+
 
 class InitiativeSource(Citation):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE)
@@ -431,9 +434,6 @@ class InitiativeSource(Citation):
             )
         ]
 
-    def __str__(self):
-        return f"{self.source} ({self.locator})" if self.locator else str(self.source)
-
 
 class PracticeSource(Citation):
     practice = models.ForeignKey(BestPractice, on_delete=models.CASCADE)
@@ -446,9 +446,6 @@ class PracticeSource(Citation):
                 fields=["practice", "source", "locator"], name="practicesource_unique"
             )
         ]
-
-    def __str__(self):
-        return f"{self.source} ({self.locator})" if self.locator else str(self.source)
 
 
 class Finding(Publishable):
