@@ -49,12 +49,18 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     # --- lists -----------------------------------------------------------------
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if "tag_list" in self.list_display:
+            queryset = queryset.prefetch_related("tags")  # no query per row
+        return queryset
+
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), ReviewDueFilter]
 
     @admin.display(description="tags")
     def tag_list(self, obj):
-        # Tags are prefetched in get_queryset: no query per row.
+        # Prefetched by get_queryset for every admin that lists tags.
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
     def view_on_site(self, obj):

@@ -133,18 +133,11 @@ class InitiativeAdmin(ContentAdmin):
         "last_reviewed",
     ]
     list_filter = ["status", "kind", "role", "jurisdiction", "tags"]
+    list_select_related = ["jurisdiction"]
     search_fields = ["title", "summary", "description"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["jurisdiction", "lead_organizations", "part_of"]
     inlines = [InitiativeSourceInline, FindingInline, QuotationInline]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("jurisdiction")
-            .prefetch_related("tags")
-        )
 
 
 @admin.register(BestPractice)
@@ -160,18 +153,11 @@ class BestPracticeAdmin(ContentAdmin):
         "last_reviewed",
     ]
     list_filter = ["status", "theme", "jurisdiction", "tags"]
+    list_select_related = ["jurisdiction"]
     search_fields = ["title", "recommendation", "discussion"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["jurisdiction", "initiatives"]
     inlines = [PracticeSourceInline]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("jurisdiction")
-            .prefetch_related("tags")
-        )
 
 
 @admin.register(Finding)
