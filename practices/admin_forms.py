@@ -164,6 +164,17 @@ class FindingAdminForm(ContentAdminForm):
         }
 
 
+def _kept_forms(formset, field):
+    """The inline forms that will be saved with `field` filled in (not deleted)."""
+    return [
+        form
+        for form in formset.forms
+        if form.cleaned_data
+        and not form.cleaned_data.get("DELETE")
+        and form.cleaned_data.get(field) not in (None, "")
+    ]
+
+
 class FindingFigureFormSet(BaseInlineFormSet):
     """A before/after finding needs a number for before and one for after."""
 
@@ -178,13 +189,7 @@ class FindingFigureFormSet(BaseInlineFormSet):
                 form.add_error(name, message)
         if any(self.errors):
             return
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("value") is not None
-        ]
+        kept = _kept_forms(self, "value")
         if self.instance.kind == Finding.Kind.CHANGE and len(kept) < 2:
             raise ValidationError(
                 "A before/after (change) finding needs at least two figures, one "
@@ -199,13 +204,7 @@ class PracticeSourceFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("source")
-        ]
+        kept = _kept_forms(self, "source")
         if self.instance.status == Status.PUBLISHED and not kept:
             raise ValidationError(
                 "A best practice cannot be published without a source: add the "
