@@ -40,12 +40,17 @@ def changes_since(obj, loaded_revision):
     )
     if newest is None or loaded is None:
         return None
-    delta = newest.diff_against(loaded, excluded_fields=["revision", "updated"])
-    rows = []
-    for change in delta.changes:
-        field = obj._meta.get_field(change.field)
-        rows.append((field.verbose_name, change.old, change.new))
-    return newest, rows
+    return newest, history_changes(newest, loaded, excluded=["revision", "updated"])
+
+
+def history_changes(newer, older, excluded=()):
+    """[(field's verbose name, old value, new value)] between two history rows."""
+    delta = newer.diff_against(older, excluded_fields=list(excluded))
+    opts = newer.instance_type._meta
+    return [
+        (opts.get_field(change.field).verbose_name, change.old, change.new)
+        for change in delta.changes
+    ]
 
 
 def conflict_message(obj, loaded_revision, current_revision):

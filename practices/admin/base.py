@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..admin_forms import ContentAdminForm, conflict_message
+from ..admin_forms import ContentAdminForm, conflict_message, history_changes
 from ..models import Status
 from ..services import (
     RevisionConflict,
@@ -195,15 +195,7 @@ class ContentAdmin(SimpleHistoryAdmin):
                 )
             )
         older, newer = records
-        delta = newer.diff_against(older, excluded_fields=["updated"])
-        rows = [
-            (
-                self.model._meta.get_field(change.field).verbose_name,
-                change.old,
-                change.new,
-            )
-            for change in delta.changes
-        ]
+        rows = history_changes(newer, older, excluded=["updated"])
         context = {
             **self.admin_site.each_context(request),
             "title": f"Compare versions: {obj}",
