@@ -5,10 +5,11 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from taggit.models import Tag
 
+from .cache import content_changed
 from .models import BestPractice, Status, TaggedInitiative, TaggedPractice
 
 # Every through model that points at taggit's Tag; a merge must move all of them.
@@ -156,19 +157,18 @@ def tags_merge(tags, target):
     moved = 0
     with transaction.atomic():
         for through in TAG_THROUGH_MODELS:
+            links = through.objects.filter(tag__in=others)
+            # A record keeps one link: none moves where the target is already, and
+            # of a record's several merged tags only the oldest link moves.
             already = through.objects.filter(tag=target).values("content_object_id")
-            # A record that has both tags keeps one link, not two.
-            through.objects.filter(
-                tag__in=others, content_object_id__in=already
-            ).delete()
-            for item in through.objects.filter(tag__in=others).order_by("pk"):
-                if through.objects.filter(
-                    tag=target, content_object_id=item.content_object_id
-                ).exists():
-                    item.delete()
-                    continue
-                item.tag = target
-                item.save(update_fields=["tag"])
-                moved += 1
+            links.filter(content_object_id__in=already).delete()
+            oldest = (
+                links.values("content_object_id")
+                .annotate(first=Min("pk"))
+                .values("first")
+            )
+            links.exclude(pk__in=oldest).delete()
+            moved += links.update(tag=target)
         Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
+        content_changed()  # update() sends no signal
     return moved

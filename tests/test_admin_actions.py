@@ -8,6 +8,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from practices.models import BestPractice, Finding, Status
+from practices.services import tags_merge
 
 from .factories import (
     CURATOR_PASSWORD,
@@ -141,3 +142,17 @@ def test_merging_tags_moves_every_record_to_the_kept_tag(curator):
     assert list(Tag.objects.values_list("name", flat=True)) == ["Trafficking victims"]
     for obj in (both, one, initiative):
         assert [t.name for t in obj.tags.all()] == ["Trafficking victims"]
+
+
+def test_merging_two_duplicates_of_one_record_leaves_it_one_link(db):
+    both_dupes = make_practice(tags=["hotel", "hotels"])
+    other = make_practice(tags=["motel"])
+    tags = list(Tag.objects.order_by("name"))  # hotel, hotels, motel
+    target = Tag.objects.get(name="motel")
+
+    moved = tags_merge(tags, target)
+
+    assert moved == 1  # the record that had no "motel" yet gains one link
+    assert [t.name for t in both_dupes.tags.all()] == ["motel"]
+    assert [t.name for t in other.tags.all()] == ["motel"]
+    assert list(Tag.objects.values_list("name", flat=True)) == ["motel"]
