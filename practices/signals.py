@@ -1,5 +1,7 @@
 """Keep each jurisdiction's materialized path in step with its parent."""
 
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -12,12 +14,11 @@ def jurisdiction_path_update(sender, instance, raw, **kwargs):
     if path == instance.path:
         return
     old = instance.path
-    Jurisdiction.objects.filter(pk=instance.pk).update(path=path)
-    instance.path = path
     if old:
-        # Move the subtree along with it.
-        for child in Jurisdiction.objects.filter(path__startswith=old).exclude(
-            pk=instance.pk
-        ):
-            child.path = path + child.path[len(old) :]
-            Jurisdiction.objects.filter(pk=child.pk).update(path=child.path)
+        # Moved: the record and its whole subtree take the new prefix, in one UPDATE.
+        Jurisdiction.objects.filter(path__startswith=old).update(
+            path=Concat(Value(path), Substr("path", len(old) + 1))
+        )
+    else:
+        Jurisdiction.objects.filter(pk=instance.pk).update(path=path)
+    instance.path = path
