@@ -121,9 +121,8 @@ def version_get(kind, slug, number):
     """Version `number` of the published record `slug`, or 404 (a record not
     published now has no public versions)."""
     obj = get_object_or_404(kind.model.objects.published(), slug=slug)
-    rows = _published_rows(obj)
-    latest = rows.aggregate(n=Count("pk"))["n"]
+    latest = current_version_number(obj)
     if number < 1 or number > latest:
         raise Http404("There is no such version of this page.")
-    row = rows[number - 1]
+    row = _published_rows(obj)[number - 1]
     return obj, Version(number=number, latest=latest, row=row, kind=kind)
