@@ -168,17 +168,25 @@ def page_chicago(c):
 
 
 STYLES = [
-    ("apa", "APA 7", page_apa),
-    ("mla", "MLA 9", page_mla),
-    ("chicago", "Chicago 17 (bibliography)", page_chicago),
+    ("apa", "APA 7"),
+    ("mla", "MLA 9"),
+    ("chicago", "Chicago 17 (bibliography)"),
 ]
 
 
-def page_styles(c):
+def _in_every_style(record, formats):
+    """`record` cited in each of STYLES, in order; `formats` maps a key to the
+    function that writes it."""
     return [
-        {"key": key, "label": label, "citation": format_(c)}
-        for key, label, format_ in STYLES
+        {"key": key, "label": label, "citation": formats[key](record)}
+        for key, label in STYLES
     ]
+
+
+def page_styles(c):
+    return _in_every_style(
+        c, {"apa": page_apa, "mla": page_mla, "chicago": page_chicago}
+    )
 
 
 # Only the characters LaTeX treats as commands are escaped; other Unicode stays as it
@@ -422,15 +430,9 @@ def drawn_from(citations):
         result.append(
             {
                 "book": book,
-                "styles": [
-                    {"key": "apa", "label": "APA 7", "citation": book_apa(book)},
-                    {"key": "mla", "label": "MLA 9", "citation": book_mla(book)},
-                    {
-                        "key": "chicago",
-                        "label": "Chicago 17 (bibliography)",
-                        "citation": book_chicago(book),
-                    },
-                ],
+                "styles": _in_every_style(
+                    book, {"apa": book_apa, "mla": book_mla, "chicago": book_chicago}
+                ),
                 "sections": [
                     {"locator": loc, **book_in_text(book, loc)}
                     for loc in entry["locators"] or [""]
