@@ -128,7 +128,7 @@ def normalized_query(request):
 def page_key(request):
     # The day is part of the key: citation panels print today's date as the
     # access date, so a page cached yesterday must not be served today.
-    day = timezone.now().date().isoformat()
+    day = timezone.localdate().isoformat()  # the day citations.py takes
     url = f"{day} {request.scheme}://{request.get_host()}{request.path}?"
     url += normalized_query(request)
     return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"

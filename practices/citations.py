@@ -12,6 +12,7 @@ import bibtexparser
 import rispy
 from bibtexparser import model as bib
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -129,7 +130,7 @@ def page_citation(kind, slug, title, updated, path, version=None, accessed=None)
         title=title,
         kind_label=kind.label,
         updated=_as_date(updated),
-        accessed=accessed or datetime.date.today(),
+        accessed=accessed or timezone.localdate(),
         url=settings.SITE_URL + path,
         key=key,
         version=version,

@@ -5,6 +5,7 @@ Runs against local memory, or Redis when REDIS_URL is set (each test with its ow
 key prefix, removed afterwards).
 """
 
+import datetime
 import time
 import uuid
 
@@ -499,3 +500,20 @@ def test_pages_are_served_uncached_when_the_cache_is_down(anonymous, practice):
         # A save cannot go through without invalidating: nothing is left stale.
         with pytest.raises(Exception, match="(?i)connect"):
             make_practice("Saved while the cache is down")
+
+
+def test_a_page_cached_yesterday_shows_todays_access_date(
+    anonymous, practice, monkeypatch
+):
+    from django.utils import timezone
+
+    url = "/practices/train-hotel-staff/"
+    late = timezone.make_aware(datetime.datetime(2026, 12, 1, 23, 59))
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    assert "Accessed December 1, 2026" in text(anonymous, url)
+    assert page(anonymous, url)["X-KB-Cache"] == "hit"
+
+    monkeypatch.setattr(timezone, "now", lambda: late + datetime.timedelta(minutes=2))
+    response = page(anonymous, url)
+    assert response["X-KB-Cache"] == "miss"
+    assert "Accessed December 2, 2026" in response.content.decode()
