@@ -148,6 +148,9 @@ KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 3600)
 KB_CDN_MAX_AGE = env_int("KB_CDN_MAX_AGE", 60)
 KB_CDN_STALE_WHILE_REVALIDATE = env_int("KB_CDN_STALE_WHILE_REVALIDATE", 30)
 
+# The admin's "review due" lists records not reviewed within this many days.
+KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 365)
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

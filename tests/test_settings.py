@@ -158,3 +158,10 @@ def test_gunicorn_config_reads_workers_and_threads_from_the_environment():
     assert 0 < config["timeout"] <= 60
     assert config["accesslog"] == "-"
     assert config["wsgi_app"] == "kb.wsgi:application"
+
+
+def test_review_interval_comes_from_the_environment():
+    env = production_env(KB_REVIEW_INTERVAL_DAYS="180")
+    assert settings_under(env, "KB_REVIEW_INTERVAL_DAYS") == {
+        "KB_REVIEW_INTERVAL_DAYS": 180
+    }
