@@ -8,20 +8,9 @@ register = template.Library()
 
 
 @register.filter
-def number(value):
-    """A stored decimal as the source wrote it: 150, 32.2."""
-    return charts.format_number(value)
-
-
-@register.filter
 def figure(figure):
     """'over 350 women', '105–130 cases'."""
     return charts.figure_text(figure)
-
-
-@register.filter
-def figure_number(figure):
-    return charts.figure_number(figure)
 
 
 @register.simple_tag
