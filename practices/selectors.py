@@ -21,6 +21,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
@@ -182,6 +183,10 @@ def _is_everything_published(queryset):
         return False
 
 
+def _whole_set_key(name):
+    return f"kb:counts:{generation()}:{name}"
+
+
 def _whole_set_cached(name, compute):
     """`compute()`, kept in the cache for the current content generation.
 
@@ -195,7 +200,7 @@ def _whole_set_cached(name, compute):
         return compute()
     # The generation is read before computing: if content changes meanwhile, the
     # result is stored under the old generation, which nobody reads any more.
-    key = f"kb:counts:{generation()}:{name}"
+    key = _whole_set_key(name)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -381,16 +386,23 @@ def related_practices(practice, limit=RELATED_LIMIT):
     - the first 2 × `limit` published practices by title that share any tag:
       when fewer than `limit` share two, the rest of the list shares exactly one
       and is ordered by title, so it is among these.
+    Once the list pages have counted the tags (cached per content generation),
+    the first set is grouped from the rarer tags' links only.
     """
     tag_ids = [tag.pk for tag in practice.tags.all()]
     links = TaggedPractice.objects.filter(tag__in=tag_ids)
-    sharing_two = (
-        links.exclude(content_object=practice.pk)
-        .values("content_object")
-        .annotate(n=Count("*"))
-        .filter(n__gte=2)
-        .values("content_object")
-    )
+    sizes = _cached_tag_sizes() if len(tag_ids) >= 2 else None
+    if sizes:
+        commonest = max(tag_ids, key=lambda pk: (sizes.get(pk, 0), pk))
+        sharing_two = _sharing_two_tags(practice, tag_ids, commonest)
+    else:
+        sharing_two = (
+            links.exclude(content_object=practice.pk)
+            .values("content_object")
+            .annotate(n=Count("*"))
+            .filter(n__gte=2)
+            .values("content_object")
+        )
     published = BestPractice.objects.published().exclude(pk=practice.pk)
     first_by_title = (
         published.filter(pk__in=links.values("content_object"))
@@ -419,6 +431,48 @@ def related_practices(practice, limit=RELATED_LIMIT):
         .defer("search_vector")
         .order_by("-shared", "title")[:limit]
     )
+
+
+def _sharing_two_tags(practice, tag_ids, commonest):
+    """The ids of the practices sharing two or more of `tag_ids` with `practice`,
+    given the commonest of those tags (any one of them gives the same answer).
+
+    Each of them shares at least one tag other than the commonest, so only the
+    links of the rarer tags are grouped (about a thousand rows, not the 28,000 of
+    a popular tag), and the commonest counts through one index probe per group.
+    """
+    # A correlated count (0 or 1), probed per group; as EXISTS inside the OR,
+    # PostgreSQL hashed every link of the commonest tag instead.
+    has_commonest = (
+        TaggedPractice.objects.filter(
+            tag=commonest, content_object=OuterRef("content_object")
+        )
+        .order_by()
+        .values("content_object")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        TaggedPractice.objects.filter(tag__in=[t for t in tag_ids if t != commonest])
+        .exclude(content_object=practice.pk)
+        .values("content_object")
+        .annotate(
+            n=Count("*")
+            + Coalesce(Subquery(has_commonest, output_field=IntegerField()), 0)
+        )
+        .filter(n__gte=2)
+        .values("content_object")
+    )
+
+
+def _cached_tag_sizes():
+    """Published practices per tag id if the home page or the list has counted
+    them for the current content generation, else None (counting them here would
+    cost more than it saves)."""
+    if transaction.get_connection().in_atomic_block:
+        return None
+    facets = cache.get(_whole_set_key(f"tags:{BestPractice._meta.label_lower}"))
+    return None if facets is None else {tag.pk: tag.count for tag in facets}
 
 
 class _InArray(Func):
