@@ -58,8 +58,8 @@ def conflict_message(obj, loaded_revision, current_revision):
     found = changes_since(obj, loaded_revision)
     head = (
         "Your changes were NOT saved: someone else saved this "
-        f"{obj._meta.verbose_name} after you opened it (you started from revision "
-        f"{loaded_revision}; it is now at revision {current_revision})."
+        f"{obj._meta.verbose_name} (“{obj}”) after you opened it (you started from "
+        f"revision {loaded_revision}; it is now at revision {current_revision})."
     )
     if found is None:
         return format_html(
@@ -105,6 +105,12 @@ class ContentAdminForm(forms.ModelForm):
                 "Changing it breaks links people have cited."
             )
 
+    @property
+    def changed_data(self):
+        # The hidden revision is bookkeeping, not a curator's change: a stale one
+        # alone must not make an untouched inline row count as edited.
+        return [name for name in super().changed_data if name != "loaded_revision"]
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         model = self._meta.model
@@ -145,6 +151,41 @@ class ContentAdminForm(forms.ModelForm):
             )
 
 
+class InlineContentForm(ContentAdminForm):
+    """A content record edited inline under its parent: revision-checked like the
+    full form, but only when the curator changed it (an untouched row is not saved,
+    so it cannot overwrite anything)."""
+
+    def check_revision(self, loaded_revision):
+        if self.has_changed():
+            super().check_revision(loaded_revision)
+
+
+class RevisionCheckedInlineFormSet(BaseInlineFormSet):
+    """Refuses to delete an inline record that someone saved after the page was
+    loaded (Django ignores a deleted row's own form errors, so the formset checks)."""
+
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            instance = form.instance
+            if instance.pk is None or not self._should_delete_form(form):
+                continue
+            loaded = form.cleaned_data.get("loaded_revision")
+            if loaded is None:
+                raise ValidationError(
+                    f"The {instance._meta.verbose_name} “{instance}” to delete does "
+                    "not say which revision it was loaded at. Reload the page and "
+                    "try again."
+                )
+            current = revision_current(type(instance), instance.pk, lock=True)
+            if current is not None and loaded < current:
+                raise ValidationError(
+                    conflict_message(instance, loaded, current),
+                    code="revision_conflict",
+                )
+
+
 class BestPracticeAdminForm(ContentAdminForm):
     class Meta:
         model = BestPractice
@@ -157,16 +198,26 @@ class BestPracticeAdminForm(ContentAdminForm):
         }
 
 
+FINDING_ERROR_MESSAGES = {
+    "source": {
+        "required": "A finding must cite its source: choose the source that "
+        "reports it (add the source first if it is new)."
+    }
+}
+
+
 class FindingAdminForm(ContentAdminForm):
     class Meta:
         model = Finding
         fields = "__all__"
-        error_messages = {
-            "source": {
-                "required": "A finding must cite its source: choose the source that "
-                "reports it (add the source first if it is new)."
-            }
-        }
+        error_messages = FINDING_ERROR_MESSAGES
+
+
+class FindingInlineForm(InlineContentForm):
+    class Meta:
+        model = Finding
+        fields = "__all__"
+        error_messages = FINDING_ERROR_MESSAGES
 
 
 def _kept_forms(formset, field):

@@ -20,7 +20,6 @@ from ..services import (
     records_publish,
     records_send_to_review,
     records_unpublish,
-    revision_current,
 )
 from .filters import ReviewDueFilter
 
@@ -100,15 +99,20 @@ class ContentAdmin(SimpleHistoryAdmin):
         record_save_checked(obj, loaded, request.user)
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
+        formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
-        for obj in instances:
-            if hasattr(obj, "revision") and obj.pk is not None:
-                # An edit made inline under its parent is still a new revision.
-                obj.revision = (revision_current(type(obj), obj.pk) or 0) + 1
-            obj._history_user = request.user
-            obj.save()
+        for inline_form in formset.saved_forms:
+            obj = inline_form.instance
+            if hasattr(obj, "revision"):
+                # An edit made inline is a new revision, claimed like the full
+                # form's: a save that raced past the form's check is refused here
+                # and the whole change (parent included) rolls back.
+                loaded = inline_form.cleaned_data.get("loaded_revision")
+                record_save_checked(obj, loaded, request.user)
+            else:
+                obj._history_user = request.user
+                obj.save()
         formset.save_m2m()
 
     def _conflict_response(self, request, conflict):

@@ -6,7 +6,10 @@ from ..admin_forms import (
     BestPracticeAdminForm,
     FindingAdminForm,
     FindingFigureFormSet,
+    FindingInlineForm,
+    InlineContentForm,
     PracticeSourceFormSet,
+    RevisionCheckedInlineFormSet,
 )
 from ..models import (
     BestPractice,
@@ -63,8 +66,11 @@ class FindingInline(admin.StackedInline):
     """An initiative's findings, editable in place; the full form is one click away."""
 
     model = Finding
+    form = FindingInlineForm
+    formset = RevisionCheckedInlineFormSet
     extra = 0
     fields = [
+        "loaded_revision",
         ("title", "slug"),
         ("kind", "status"),
         "statement",
@@ -77,8 +83,11 @@ class FindingInline(admin.StackedInline):
 
 class QuotationInline(admin.StackedInline):
     model = Quotation
+    form = InlineContentForm
+    formset = RevisionCheckedInlineFormSet
     extra = 0
     fields = [
+        "loaded_revision",
         "slug",
         "text",
         ("speaker_name", "speaker_description"),
