@@ -47,10 +47,24 @@ def history_changes(newer, older, excluded=()):
     """[(field's verbose name, old value, new value)] between two history rows."""
     delta = newer.diff_against(older, excluded_fields=list(excluded))
     opts = newer.instance_type._meta
-    return [
+    rows = [
         (opts.get_field(change.field).verbose_name, change.old, change.new)
         for change in delta.changes
     ]
+    tags = tags_change(newer, older)
+    if tags is not None and "tags" not in excluded:
+        rows.append(("tags", *tags))
+    return rows
+
+
+def tags_change(newer, older):
+    """(old tags, new tags) between two history rows, or None when the tags did
+    not change or either row predates tag history (simple-history skips tags)."""
+    old = getattr(older, "tags_snapshot", None)
+    new = getattr(newer, "tags_snapshot", None)
+    if old is None or new is None or old == new:
+        return None
+    return old, new
 
 
 def conflict_message(obj, loaded_revision, current_revision):
@@ -99,6 +113,11 @@ class ContentAdminForm(forms.ModelForm):
                 type(self.instance), self.instance.pk, lock=False
             )
             self.fields["loaded_revision"].initial = current
+        restored = getattr(self.instance, "_history", None)  # simple-history's mark
+        snapshot = getattr(restored, "tags_snapshot", None)
+        if "tags" in self.fields and snapshot is not None and not self.is_bound:
+            # Restoring a version: offer its tags, not the record's current ones.
+            self.initial["tags"] = snapshot
         if "slug" in self.fields:
             self.fields["slug"].help_text = (
                 "The record's address on the site; filled in from the title. "

@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from .history import TagsSnapshotHistory
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -342,7 +344,9 @@ class Initiative(Publishable):
     tags = TaggableManager(through=TaggedInitiative, blank=True)
     search_vector = search_vector_field()
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"], bases=[TagsSnapshotHistory]
+    )
 
     class Meta:
         ordering = ["title"]
@@ -388,7 +392,9 @@ class BestPractice(Publishable):
     tags = TaggableManager(through=TaggedPractice, blank=True)
     search_vector = search_vector_field()
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"], bases=[TagsSnapshotHistory]
+    )
 
     class Meta:
         ordering = ["jurisdiction__name", "position", "title"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from .cache import content_changed
+from .history import tags_snapshot
 from .models import BestPractice, Status, TaggedInitiative, TaggedPractice
 
 # Every through model that points at taggit's Tag; a merge must move all of them.
@@ -85,6 +86,18 @@ def record_save_checked(obj, loaded_revision, user=None):
         obj._history_user = user
     obj.save()
     return obj
+
+
+def record_history_tags_update(obj):
+    """Write `obj`'s tags, as now saved, into its newest history row: the admin
+    saves tags after the record, so the row that save wrote has the tags before."""
+    history = getattr(obj, "history", None)
+    if history is None or not hasattr(history.model, "tags_snapshot"):
+        return
+    newest = history.order_by("-history_date", "-history_id").first()
+    if newest is not None:
+        newest.tags_snapshot = tags_snapshot(obj)
+        newest.save(update_fields=["tags_snapshot"])
 
 
 def _records_update(queryset, change, reason, user=None, check=None):

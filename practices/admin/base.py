@@ -11,10 +11,16 @@ from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..admin_forms import ContentAdminForm, conflict_message, history_changes
+from ..admin_forms import (
+    ContentAdminForm,
+    conflict_message,
+    history_changes,
+    tags_change,
+)
 from ..models import Status
 from ..services import (
     RevisionConflict,
+    record_history_tags_update,
     record_save_checked,
     records_mark_reviewed,
     records_publish,
@@ -97,6 +103,16 @@ class ContentAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         loaded = form.cleaned_data.get("loaded_revision") if change else None
         record_save_checked(obj, loaded, request.user)
+        save_m2m = form.save_m2m
+
+        def save_m2m_then_history_tags():
+            # Tags are saved here, after the history row of the record's save:
+            # record them in that row. Both the change form and "restore this
+            # version" call form.save_m2m().
+            save_m2m()
+            record_history_tags_update(obj)
+
+        form.save_m2m = save_m2m_then_history_tags
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)
@@ -143,6 +159,18 @@ class ContentAdmin(SimpleHistoryAdmin):
                 )
         except RevisionConflict as conflict:
             return self._conflict_response(request, conflict)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        records = list(historical_records)  # newest first
+        for newer, older in zip(records, records[1:], strict=False):
+            tags = tags_change(newer, older)
+            if tags is not None:
+                old, new = tags
+                newer.history_delta_changes = [
+                    *getattr(newer, "history_delta_changes", []),
+                    {"field": "tags", "old": old, "new": new},
+                ]
 
     # --- deletion: drafts only -------------------------------------------------
 
