@@ -96,6 +96,19 @@ def conflict_message(obj, loaded_revision, current_revision):
     )
 
 
+def refuse_if_stale(instance, loaded_revision):
+    """Refuse a save or delete based on a revision older than the database's.
+
+    The row stays locked until the admin's transaction ends: a concurrent save waits
+    here, then sees the new revision."""
+    current = revision_current(type(instance), instance.pk, lock=True)
+    if current is not None and loaded_revision < current:
+        raise ValidationError(
+            conflict_message(instance, loaded_revision, current),
+            code="revision_conflict",
+        )
+
+
 class ContentAdminForm(forms.ModelForm):
     """Base form for every content model: carries the revision it was loaded at and
     refuses to save over a newer one."""
@@ -160,14 +173,7 @@ class ContentAdminForm(forms.ModelForm):
                 "This form does not say which revision it was loaded at, so saving "
                 "could overwrite someone's edit. Reload the page and try again."
             )
-        # Locked until the admin's transaction ends: a concurrent save waits here,
-        # then sees the new revision.
-        current = revision_current(type(instance), instance.pk, lock=True)
-        if current is not None and loaded_revision < current:
-            raise ValidationError(
-                conflict_message(instance, loaded_revision, current),
-                code="revision_conflict",
-            )
+        refuse_if_stale(instance, loaded_revision)
 
 
 class InlineContentForm(ContentAdminForm):
@@ -197,12 +203,7 @@ class RevisionCheckedInlineFormSet(BaseInlineFormSet):
                     "not say which revision it was loaded at. Reload the page and "
                     "try again."
                 )
-            current = revision_current(type(instance), instance.pk, lock=True)
-            if current is not None and loaded < current:
-                raise ValidationError(
-                    conflict_message(instance, loaded, current),
-                    code="revision_conflict",
-                )
+            refuse_if_stale(instance, loaded)
 
 
 class BestPracticeAdminForm(ContentAdminForm):
