@@ -29,6 +29,20 @@ class Theme(models.TextChoices):
     PARTNERSHIP = "partnership", "Partnership"
 
 
+class Basis(models.TextChoices):
+    """The type of support behind a finding: who measured or judged what. The
+    public rubric (/about/basis/) defines each and says how curators assign it."""
+
+    EVALUATION = "evaluation", "Evaluation of outcomes"
+    AUDIT = "audit", "Audit or inspection"
+    RESEARCH = "research", "Research study"
+    OFFICIAL = "official", "Official statistics or an official's estimate"
+    PROGRAMME = "programme", "The programme's own figures"
+    POLL = "poll", "Opinion poll"
+    AUTHOR = "author", "The author's assessment"
+    TESTIMONY = "testimony", "Testimony"
+
+
 class TimeStampedModel(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
@@ -336,6 +350,13 @@ class Initiative(Publishable):
         validators=YEAR_VALIDATORS,
         help_text="Only where the source gives it.",
     )
+    theme = models.CharField(
+        max_length=12,
+        choices=Theme.choices,
+        blank=True,
+        help_text="For an initiative that illustrates no practice: the theme its "
+        "findings count under. Otherwise its practices' themes are used.",
+    )
     summary = models.CharField(max_length=300, help_text="One sentence, attributed.")
     description = models.TextField(blank=True, help_text="Markdown.")
     sources = models.ManyToManyField(
@@ -473,6 +494,14 @@ class Finding(Publishable):
     statement = models.TextField(
         help_text="What the source reports, close to its words; numbers exactly as "
         "written."
+    )
+    basis = models.CharField(
+        "type of support",
+        max_length=12,
+        choices=Basis.choices,
+        blank=True,
+        db_index=True,
+        help_text="Who measured or judged what: see the rubric at /about/basis/.",
     )
     claimant = models.CharField(
         max_length=300,
