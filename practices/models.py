@@ -475,6 +475,24 @@ class PracticeSource(Citation):
         ]
 
 
+class FindingQuerySet(PublishableQuerySet):
+    def in_theme(self, theme):
+        """Findings that count under a theme: those of initiatives illustrating a
+        published practice of that theme, and those of initiatives that illustrate
+        no published practice but carry the theme themselves (Initiative.theme), so
+        that comparisons and the gap map never drop evidence."""
+        practice_themed = Q(
+            initiative__practices__theme=theme,
+            initiative__practices__status=Status.PUBLISHED,
+        )
+        own_theme = Q(initiative__theme=theme) & ~Q(
+            initiative__practices__status=Status.PUBLISHED
+        )
+        return self.filter(
+            pk__in=Finding.objects.filter(practice_themed | own_theme).values("pk")
+        )
+
+
 class Finding(Publishable):
     """A figure or evaluative statement, attributed to its source."""
 
@@ -536,6 +554,7 @@ class Finding(Publishable):
     )
     search_vector = search_vector_field()
 
+    objects = FindingQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
