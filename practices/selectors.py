@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -544,9 +545,20 @@ def jurisdiction_detail(slug):
         "practices": practices,
         "tags": tag_facets(practices),
         "initiatives": initiatives_for_list().filter(within(jurisdiction)),
-        "findings": _findings_with_figures().filter(within(jurisdiction)),
+        "findings": _findings_with_figures().filter(
+            within(jurisdiction) | _has_figure_within(jurisdiction)
+        ),
         "quotations": _quotations().filter(within(jurisdiction)),
     }
+
+
+def _has_figure_within(jurisdiction):
+    """A finding filed under one place can give a number for another (Stockholm's
+    estimate beside Oslo's); that place's page lists it too. Exists, not a join,
+    so a finding with several such figures is listed once."""
+    return Exists(
+        FindingFigure.objects.filter(within(jurisdiction), finding=OuterRef("pk"))
+    )
 
 
 def finding_detail(slug):
