@@ -841,3 +841,14 @@ def test_claims_the_text_makes_are_recorded_as_perrins(
     end = seed_flat.index(rest[0], start) if rest else len(seed_flat)
     assert words in seed_flat[start:end]
     assert finding.locator == locator
+
+
+def test_kast_groups_are_reported_by_their_aim_not_as_a_result(content, seed_flat):
+    words = (
+        "convicted of soliciting sex are assigned to KAST groups (Köpare Av Sexuella "
+        "Tjänster, or Purchasers of Sexual Services) to encourage them to change"
+    )
+    assert words in seed_flat
+    practice = BestPractice.objects.get(slug="se-shift-attitudes-reduce-demand")
+    assert "are assigned to KAST groups to encourage them" in practice.discussion
+    assert "KAST groups encourage men" not in practice.discussion
