@@ -100,7 +100,7 @@ def test_a_place_page_lists_findings_that_give_a_number_for_it(client, content):
         assert estimate.get_absolute_url() in response.content.decode(), slug
     oslo = client.get("/jurisdictions/oslo/").content.decode()
     assert "Findings (0)" not in oslo
-    assert "Oslo, by 2007" in oslo
+    assert estimate.title in oslo
     assert (
         client.get("/jurisdictions/canada/")
         .context["findings"]
