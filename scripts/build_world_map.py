@@ -5,16 +5,16 @@ Run by hand after `npm ci` (world-atlas is a devDependency in package.json):
 
     python scripts/build_world_map.py
 
-It needs pycountry (`pip install 'pycountry>=24.6,<27'`) to turn world-atlas's
-numeric ISO 3166-1 ids into the alpha-2 codes that Jurisdiction.iso_code holds.
-The site itself reads only the JSON it writes: no npm, pycountry or network at
-run time.
+It needs pycountry (the `map-build` extra: `pip install -e ".[map-build]"`) to
+turn world-atlas's numeric ISO 3166-1 ids into the alpha-2 codes that
+Jurisdiction.iso_code holds. The site itself reads only the JSON it writes: no
+npm, pycountry or network at run time.
 
-Steps: decode the TopoJSON arcs (quantized, delta-encoded), project them with
-the Equal Earth projection (equal-area, so no country looks bigger than it is),
-simplify each arc once (Douglas-Peucker, so neighbours keep a shared border),
-drop islands too small to see, and write each country as one SVG path with
-relative coordinates rounded to one decimal.
+Steps: decode the TopoJSON arcs (quantized, delta-encoded), simplify each arc
+once (Douglas-Peucker, so neighbours keep one shared border), cut the rings that
+cross the antimeridian, project with Equal Earth (equal-area, so no country looks
+bigger than it is), drop islands too small to see, and write each country as one
+SVG path with relative coordinates rounded to one decimal.
 """
 
 import argparse
