@@ -276,6 +276,35 @@ def country_facets(queryset):
     return compute()
 
 
+def country_practice_counts():
+    """(iso_code, name, slug, count) of each published country with an ISO code
+    and at least one published practice in it or below it, for the world map.
+
+    One query: a correlated count per country over the jurisdiction path (a
+    country takes in its states and cities), cached for the content generation.
+    """
+
+    def compute():
+        in_country = (
+            BestPractice.objects.published()
+            .filter(jurisdiction__path__startswith=OuterRef("path"))
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n")
+        )
+        countries = (
+            Jurisdiction.objects.published()
+            .filter(parent__isnull=True)
+            .exclude(iso_code="")
+            .annotate(n=Subquery(in_country, output_field=IntegerField()))
+            .order_by("name")
+            .values_list("iso_code", "name", "slug", "n")
+        )
+        return [row for row in countries if row[3]]
+
+    return _whole_set_cached("map-countries", compute)
+
+
 # Pages ------------------------------------------------------------------------
 
 
