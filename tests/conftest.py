@@ -21,5 +21,9 @@ def _page_cache_empty():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from practices.cache import content_counter_forget
+
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()  # never a shared Redis: clear() would flush it
+    # The database's content counter is rolled back with each test.
+    content_counter_forget()
