@@ -8,6 +8,7 @@ tests/test_two_servers.py, tests/faults/ and bench/soak.py use them.
 import http.cookiejar
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -480,3 +481,75 @@ def published_practice(env):
         "SELECT id, slug, title FROM practices_bestpractice "
         "WHERE status = 'published' ORDER BY id LIMIT 1",
     )[0]
+
+
+class Stack:
+    """One PostgreSQL and one Redis of our own, and a database migrated and loaded
+    with the real content, with the environment for gunicorn servers (production
+    settings) in front of them. `remove()` deletes it all."""
+
+    def __init__(self, static_root, database="kb_stack"):
+        self.postgres, self.redis = Postgres(), Redis()
+        try:
+            self.postgres.start()
+            self.redis.start()
+            subprocess.run(
+                [
+                    str(self.postgres.bin / "createdb"),
+                    *(
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(self.postgres.port),
+                        "-U",
+                        "postgres",
+                    ),
+                    database,
+                ],
+                check=True,
+                capture_output=True,
+            )
+            self.env = {
+                **os.environ,
+                "DATABASE_URL": self.postgres.url(database),
+                "REDIS_URL": self.redis.url,
+                "KB_CACHE_PREFIX": database,
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                # Plain HTTP between the client and the servers (TLS ends at a proxy).
+                "DJANGO_SECURE_COOKIES": "0",
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                "DJANGO_STATIC_ROOT": str(static_root),
+                "DJANGO_SETTINGS_MODULE": "kb.settings",
+                "GUNICORN_WORKERS": "2",
+                # No recycling: a leak must show in the workers' memory.
+                "GUNICORN_MAX_REQUESTS": "0",
+            }
+            self.manage("migrate", "--no-input")
+            self.manage("load_content")
+            self.manage("collectstatic", "--no-input")
+            self.manage("create_curator", CURATOR, "--password", PASSWORD)
+        except BaseException:  # leave no server running behind
+            self.remove()
+            raise
+
+    def manage(self, *args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+
+    def ensure_running(self):
+        """Start whatever an earlier test left stopped."""
+        if not self.postgres.running():
+            self.postgres.start()
+        if self.redis.process is None or self.redis.process.poll() is not None:
+            self.redis.start()
+
+    def remove(self):
+        self.redis.remove()
+        self.postgres.remove()
