@@ -110,3 +110,20 @@ def test_healthz_names_the_cache_when_it_is_down_and_stays_in_service(db):
         "database ok",
         "cache unavailable",
     ]
+
+
+def test_the_change_form_carries_the_revision_of_the_values_it_shows(practice):
+    # The change view reads the record; another curator's save commits; then the
+    # form is built. It must carry the revision it shows, so that saving it is
+    # refused, not written over the other save (a lost edit the soak caught).
+    from practices.admin_forms import BestPracticeAdminForm
+    from practices.models import BestPractice
+    from practices.services import record_save_checked
+
+    shown = BestPractice.objects.get(pk=practice.pk)
+    practice.discussion = "Saved by the other curator"
+    record_save_checked(practice, practice.revision)
+    assert BestPractice.objects.get(pk=practice.pk).revision > shown.revision
+
+    form = BestPracticeAdminForm(instance=shown)
+    assert form["loaded_revision"].value() == shown.revision
