@@ -4,6 +4,7 @@ Every function starts from `published()` and loads what its page shows in a fixe
 number of queries, whatever the number of rows (view tests assert the budgets).
 """
 
+import contextlib
 from collections import defaultdict
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -24,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from redis.exceptions import RedisError
 from taggit.models import Tag
 
 from . import search
@@ -202,10 +204,14 @@ def _whole_set_cached(name, compute):
     # The generation is read before computing: if content changes meanwhile, the
     # result is stored under the old generation, which nobody reads any more.
     key = _whole_set_key(name)
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except RedisError:  # Redis down: count from the database, as with a miss
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, WHOLE_SET_CACHE_SECONDS)
+        with contextlib.suppress(RedisError):  # Redis down: not kept, no harm
+            cache.set(key, value, WHOLE_SET_CACHE_SECONDS)
     return value
 
 
@@ -501,7 +507,10 @@ def _cached_tag_sizes():
     cost more than it saves)."""
     if transaction.get_connection().in_atomic_block:
         return None
-    facets = cache.get(_whole_set_key(f"tags:{BestPractice._meta.label_lower}"))
+    try:
+        facets = cache.get(_whole_set_key(f"tags:{BestPractice._meta.label_lower}"))
+    except RedisError:  # Redis down: as if nothing were counted yet
+        return None
     return None if facets is None else {tag.pk: tag.count for tag in facets}
 
 
