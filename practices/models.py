@@ -684,3 +684,8 @@ class Quotation(Publishable):
         target = self.initiative or self.jurisdiction
         base = target.get_absolute_url() if target else self.source.get_absolute_url()
         return f"{base}#quote-{self.slug}"
+
+
+# Suggestions and the import log live in their own module; importing them here is
+# what registers them with the app.
+from .curation_models import ImportRecord, Suggestion  # noqa: E402, F401
