@@ -295,3 +295,35 @@ def test_file_over_the_size_limit_is_refused(curator_client, references, setting
     response = preview(curator_client, practices_csv(GOOD_ROW, SECOND_ROW))
     assert "at most 100 bytes" in response.content.decode()
     assert not BestPractice.objects.exists()
+
+
+def test_a_slug_repeated_in_the_file_is_a_row_error(references):
+    dataset = tablib.Dataset().load(
+        practices_csv(GOOD_ROW, GOOD_ROW.replace("Train officers", "Other")).decode(),
+        format="csv",
+    )
+    result = BestPracticeResource().import_data(dataset, dry_run=True)
+    assert [row.number for row in result.invalid_rows] == [1, 2]
+    assert "more than one row" in result.invalid_rows[0].error.message_dict["slug"][0]
+
+
+class CuratorSavesDuringImport(BestPracticeResource):
+    """A colleague saves the record after the import read it (as the admin's
+    checked save does: a new revision)."""
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        BestPractice.objects.filter(slug=row["slug"]).update(revision=5)
+
+
+def test_a_record_saved_during_the_import_rolls_the_whole_import_back(references):
+    sweden, book = references
+    make_practice("Train officers", slug="train-officers", jurisdiction=sweden)
+    dataset = tablib.Dataset().load(
+        practices_csv(GOOD_ROW, SECOND_ROW).decode(), format="csv"
+    )
+    result = CuratorSavesDuringImport().import_data(dataset, file_name="p.csv")
+    assert result.has_errors()
+    assert "saved by someone else" in str(result.base_errors[0].error)
+    practice = BestPractice.objects.get()  # the new row was not kept either
+    assert practice.recommendation != "Officers should learn to spot victims."

@@ -7,10 +7,10 @@ from pathlib import Path
 import tablib
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from import_export.admin import ImportExportMixin
@@ -80,6 +80,24 @@ class ImportAdminMixin(ImportExportMixin):
         return context
 
     def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The import was rolled back (one transaction): say why, log nothing.
+            reasons = [str(error.error) for error in result.base_errors]
+            reasons += [
+                f"row {number}: {error.error}"
+                for number, errors in result.row_errors()
+                for error in errors
+            ]
+            reasons += [f"row {row.number}: {row.error}" for row in result.invalid_rows]
+            self.message_user(
+                request,
+                "Nothing was imported: " + " ".join(reasons[:5]),
+                messages.ERROR,
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_import")
+            )
         totals = result.totals
         ImportRecord.objects.create(
             user=request.user,
