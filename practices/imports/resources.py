@@ -13,6 +13,7 @@ The rules every resource follows (docs/import.md says them for curators):
 - a row identical to the database is skipped and writes nothing.
 """
 
+import copy
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
@@ -49,6 +50,11 @@ PART_SEPARATOR = "|"
 
 def import_max_rows():
     return getattr(settings, "KB_IMPORT_MAX_ROWS", 10_000)
+
+
+def import_preview_diff_rows():
+    """Up to this many rows, the preview shows each row's changes field by field."""
+    return getattr(settings, "KB_IMPORT_PREVIEW_DIFF_ROWS", 500)
 
 
 def _text(value):
@@ -446,6 +452,15 @@ class ContentResource(resources.ModelResource):
         return []
 
     # --- reading the file ------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        # The field-by-field comparison is only shown by the preview, and only
+        # readable for a file of modest size; building it is a good part of the
+        # work per row, so a confirmed import or a long file goes without it.
+        if not dry_run or len(dataset) > import_preview_diff_rows():
+            self._meta = copy.copy(self._meta)  # this instance's options only
+            self._meta.skip_html_diff = True
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         limit = import_max_rows()
