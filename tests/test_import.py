@@ -327,3 +327,30 @@ def test_a_record_saved_during_the_import_rolls_the_whole_import_back(references
     assert "saved by someone else" in str(result.base_errors[0].error)
     practice = BestPractice.objects.get()  # the new row was not kept either
     assert practice.recommendation != "Officers should learn to spot victims."
+
+
+def _rows(n):
+    return [
+        f"p-{i},Practice {i},Text {i}.,protection,sweden,{i},perrin-2010,"
+        "victim-services"
+        for i in range(n)
+    ]
+
+
+def _import_queries(rows, dry_run):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dataset = tablib.Dataset().load(practices_csv(*rows).decode(), format="csv")
+    with CaptureQueriesContext(connection) as queries:
+        result = BestPracticeResource().import_data(dataset, dry_run=dry_run)
+    assert not result.has_errors() and not result.has_validation_errors()
+    return len(queries)
+
+
+def test_import_queries_do_not_grow_with_the_rows(references):
+    few, many = _rows(3), _rows(30)
+    assert _import_queries(few, dry_run=True) == _import_queries(many, dry_run=True)
+    _import_queries(many, dry_run=False)
+    # Matching rows against existing records (all skipped) does not query per row.
+    assert _import_queries(few, dry_run=True) == _import_queries(many, dry_run=True)

@@ -451,6 +451,16 @@ class ContentResource(resources.ModelResource):
     def relation_columns(self):
         return []
 
+    def get_queryset(self):
+        # The records the file matches, with the records their foreign keys point
+        # to: comparing a row with its record must not query once per row.
+        related = [
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ForeignKeyWidget)
+        ]
+        return super().get_queryset().select_related(*related)
+
     # --- reading the file ------------------------------------------------------
 
     def import_data(self, dataset, dry_run=False, **kwargs):
