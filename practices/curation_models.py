@@ -112,7 +112,7 @@ class Suggestion(models.Model):
     def __str__(self):
         words = self.text.split()
         start = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-        about = self.record_title or "new practice"
+        about = self.record_title or "New practice"
         return f"{about}: {start}"
 
 

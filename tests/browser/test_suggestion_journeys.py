@@ -97,7 +97,9 @@ def test_suggested_practice_becomes_a_draft_when_accepted(
     page.get_by_label("Theme").select_option("protection")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("Draft practice created")
-    page.locator(".messagelist").get_by_role("link").click()
+    page.locator(".messagelist li", has_text="Draft practice created").get_by_role(
+        "link"
+    ).click()
     expect(page.get_by_label("Status")).to_have_value("draft")
 
     suggestion = Suggestion.objects.get()
