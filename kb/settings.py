@@ -159,6 +159,9 @@ KB_IMPORT_MAX_ROWS = env_int("KB_IMPORT_MAX_ROWS", 10_000)
 KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Importing needs the permission to add records of that type; exporting, to view.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Readers' suggestions: how many one address may send an hour (0: no limit), and
 # after how many days purge_suggestion_emails deletes the e-mail addresses given.
 KB_SUGGESTIONS_PER_HOUR = env_int("KB_SUGGESTIONS_PER_HOUR", 5)

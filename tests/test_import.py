@@ -354,3 +354,16 @@ def test_import_queries_do_not_grow_with_the_rows(references):
     _import_queries(many, dry_run=False)
     # Matching rows against existing records (all skipped) does not query per row.
     assert _import_queries(few, dry_run=True) == _import_queries(many, dry_run=True)
+
+
+def test_staff_without_add_permission_cannot_import(client, references):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    viewer = get_user_model().objects.create_user(
+        "viewer", password=CURATOR_PASSWORD, is_staff=True
+    )
+    viewer.user_permissions.add(Permission.objects.get(codename="view_bestpractice"))
+    client.login(username="viewer", password=CURATOR_PASSWORD)
+    assert preview(client, practices_csv(GOOD_ROW)).status_code == 403
+    assert not BestPractice.objects.exists()
