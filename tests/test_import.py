@@ -263,6 +263,10 @@ def test_numbers_are_not_treated_as_formulas():
 def test_import_templates_download_with_headers_and_an_example(
     curator_client, references
 ):
+    page = curator_client.get(reverse("admin:practices_bestpractice_import"))
+    assert reverse("admin:practices_bestpractice_import_template", args=["xlsx"]) in (
+        page.content.decode()
+    )
     for fmt in ("csv", "xlsx"):
         response = curator_client.get(
             reverse("admin:practices_finding_import_template", args=[fmt])
@@ -367,3 +371,39 @@ def test_staff_without_add_permission_cannot_import(client, references):
     client.login(username="viewer", password=CURATOR_PASSWORD)
     assert preview(client, practices_csv(GOOD_ROW)).status_code == 403
     assert not BestPractice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "model_name", ["organization", "source", "initiative", "bestpractice", "finding"]
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_each_template_imports_as_a_draft(curator_client, content, model_name, fmt):
+    """The example row of every template is a valid import (on the real content)."""
+    from django.apps import apps
+
+    model = apps.get_model("practices", model_name)
+    template = curator_client.get(
+        reverse(f"admin:practices_{model_name}_import_template", args=[fmt])
+    )
+    response = curator_client.post(
+        reverse(f"admin:practices_{model_name}_import"),
+        {
+            "resource": "0",
+            "format": "0" if fmt == "csv" else "1",
+            "import_file": SimpleUploadedFile(f"t.{fmt}", template.content),
+        },
+    )
+    result = response.context["result"]
+    assert not result.has_errors(), [str(e.error) for e in result.base_errors] + [
+        str(e.error) for _, errors in result.row_errors() for e in errors
+    ]
+    assert not result.has_validation_errors(), [
+        row.error.message_dict for row in result.invalid_rows
+    ]
+    confirm_data = {b.html_name: b.value() for b in response.context["confirm_form"]}
+    curator_client.post(
+        reverse(f"admin:practices_{model_name}_process_import"), confirm_data
+    )
+    imported = model.history.get(history_change_reason=f"Imported from t.{fmt}")
+    assert imported.history_user.username == "curator"
+    assert model.objects.get(pk=imported.id).status == Status.DRAFT

@@ -501,6 +501,10 @@ class ContentResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         for key, value in row.items():
+            if value is None:
+                value = ""  # an empty XLSX cell: empty text, as in a CSV file
+            elif isinstance(value, float) and value.is_integer():
+                value = int(value)  # XLSX stores 2009 as 2009.0
             row[key] = formula_unescape(value)
 
     def import_instance(self, instance, row, **kwargs):
