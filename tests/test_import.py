@@ -407,3 +407,16 @@ def test_each_template_imports_as_a_draft(curator_client, content, model_name, f
     imported = model.history.get(history_change_reason=f"Imported from t.{fmt}")
     assert imported.history_user.username == "curator"
     assert model.objects.get(pk=imported.id).status == Status.DRAFT
+
+
+def test_a_confirm_that_fails_says_why_and_writes_nothing(curator_client, references):
+    response = preview(curator_client, practices_csv(GOOD_ROW, SECOND_ROW))
+    # Between preview and confirm, a colleague removes a tag the file uses.
+    Tag.objects.filter(slug="victim-services").delete()
+    done = confirm(curator_client, response)
+    assert done.status_code == 302
+    assert done["Location"] == reverse("admin:practices_bestpractice_import")
+    page = curator_client.get(done["Location"]).content.decode()
+    assert "Nothing was imported" in page and "victim-services" in page
+    assert not BestPractice.objects.exists()
+    assert not ImportRecord.objects.exists()
