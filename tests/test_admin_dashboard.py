@@ -55,3 +55,23 @@ def test_dashboard_queries_do_not_grow_with_content(curator_client):
         Suggestion.objects.create(kind="new-practice", text="t", source="s")
     many, _ = _queries(curator_client)
     assert many == few
+
+
+def test_dashboard_lists_the_last_imports_linking_to_the_import_log(curator_client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from practices.models import BestPractice, ImportRecord
+
+    content_type = ContentType.objects.get_for_model(BestPractice)
+    ImportRecord.objects.create(
+        file_name="practices.csv", content_type=content_type, new=3, updated=1
+    )
+    _, page = _queries(curator_client)
+    log = reverse("admin:practices_importrecord_changelist")
+    link = f"{log}?content_type__id__exact={content_type.pk}"
+    assert (
+        f'<a href="{link}">practices.csv</a>: best practice, 3 new, 1 updated' in page
+    )
+    listed = curator_client.get(link)
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == 1
