@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "simple_history",
+    "import_export",
     "axes",
     "csp",
     "practices",
@@ -167,6 +168,21 @@ KB_RETRY_AFTER_SECONDS = env_int("KB_RETRY_AFTER_SECONDS", 10)
 
 # The admin's "review due" lists records not reviewed within this many days.
 KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 365)
+
+# Bulk import (docs/import.md): rows and bytes per file. Exported cells that a
+# spreadsheet would run as a formula are neutralised (practices/imports/formats.py
+# adds "+", "-" and "@" to the library's own "=" escape).
+KB_IMPORT_MAX_ROWS = env_int("KB_IMPORT_MAX_ROWS", 10_000)
+KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Importing needs the permission to add records of that type; exporting, to view.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Readers' suggestions: how many one address may send an hour (0: no limit), and
+# after how many days purge_suggestion_emails deletes the e-mail addresses given.
+KB_SUGGESTIONS_PER_HOUR = env_int("KB_SUGGESTIONS_PER_HOUR", 5)
+KB_SUGGESTION_EMAIL_DAYS = env_int("KB_SUGGESTION_EMAIL_DAYS", 90)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -700,3 +700,8 @@ class ContentGeneration(models.Model):
 
     class Meta:
         verbose_name = "content generation"
+
+
+# Suggestions and the import log live in their own module; importing them here is
+# what registers them with the app.
+from .curation_models import ImportRecord, Suggestion  # noqa: E402, F401

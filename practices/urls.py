@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import feeds, sitemaps, views
+from .suggestions import SUGGESTABLE
 
 app_name = "practices"
 
@@ -73,6 +74,21 @@ for _kind, _prefix in [
                 name=f"{_kind}-version-cite-{_fmt}",
             ),
         ]
+
+# Readers' suggestions: a new practice, and a correction below each record's page.
+urlpatterns += [
+    path("suggest/", views.suggest_practice, name="suggest-practice"),
+    path("suggest/thanks/", views.suggest_thanks, name="suggest-thanks"),
+]
+for _kind, (_prefix, _model) in SUGGESTABLE.items():
+    urlpatterns.append(
+        path(
+            f"{_prefix}/<str:slug>/suggest/",
+            views.suggest_correction,
+            {"kind": _kind},
+            name=f"{_kind}-suggest",
+        )
+    )
 
 # Open data, feeds, sitemap and robots.txt.
 urlpatterns += [

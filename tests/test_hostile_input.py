@@ -258,3 +258,47 @@ def test_the_sweep_covers_every_filter_and_detail_page():
     # details, so an import change cannot silently shrink it to nothing.
     assert {"home", "practice-list", "practice-detail", "search"} <= set(PATTERN_NAMES)
     assert "practice-detail" in SLUG_PATTERNS
+
+
+SUGGESTION_FIELDS = ["text", "source", "name", "email", "website"]
+
+
+def form_posts(real_slugs):
+    """POST bodies for the suggestion forms: hostile, oversized, missing and
+    repeated fields."""
+    value = st.one_of(
+        query_value(real_slugs),
+        st.sampled_from(["x" * 4001, "y" * 100_000, "a@b", "not an e-mail"]),
+    )
+    field = st.one_of(st.sampled_from(SUGGESTION_FIELDS), st.text(max_size=20))
+    return st.lists(st.tuples(field, value), max_size=8)
+
+
+@pytest.mark.parametrize("name", ["suggest-practice", "practice-suggest"])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_hostile_suggestion_posts_never_cause_a_server_error(
+    client, site_data, name, data, settings
+):
+    from django.utils.http import urlencode
+
+    settings.KB_SUGGESTIONS_PER_HOUR = 0  # the limit has its own test
+    path = (
+        reverse(f"practices:{name}")
+        if name == "suggest-practice"
+        else reverse(f"practices:{name}", args=[site_data["slugs"][0]])
+    )
+    pairs = data.draw(form_posts(site_data["slugs"]), label="form")
+    response = client.post(
+        path, urlencode(pairs), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in {302, 400, 429}, (response.status_code, pairs)
+    assert_safe_response(response, pairs)
+    if response.status_code == 400:
+        body = response.content.decode()
+        for payload in XSS_PAYLOADS:
+            assert payload not in body

@@ -1,3 +1,3 @@
 """The curators' admin: one module per concern, registered on import."""
 
-from . import content, tags  # noqa: F401
+from . import content, imports, suggestions, tags  # noqa: F401

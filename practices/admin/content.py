@@ -11,6 +11,13 @@ from ..admin_forms import (
     PracticeSourceFormSet,
     RevisionCheckedInlineFormSet,
 )
+from ..imports.resources import (
+    BestPracticeResource,
+    FindingResource,
+    InitiativeResource,
+    OrganizationResource,
+    SourceResource,
+)
 from ..models import (
     BestPractice,
     Finding,
@@ -24,6 +31,7 @@ from ..models import (
     Source,
 )
 from .base import ContentAdmin
+from .imports import ImportAdminMixin
 
 # --- inlines -----------------------------------------------------------------
 
@@ -111,7 +119,8 @@ class JurisdictionAdmin(ContentAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ContentAdmin):
+class OrganizationAdmin(ImportAdminMixin, ContentAdmin):
+    resource_classes = [OrganizationResource]
     list_display = ["name", "kind", "jurisdiction", "status", "last_reviewed"]
     list_filter = ["kind", "jurisdiction", "status"]
     list_select_related = ["jurisdiction"]
@@ -121,7 +130,8 @@ class OrganizationAdmin(ContentAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ContentAdmin):
+class SourceAdmin(ImportAdminMixin, ContentAdmin):
+    resource_classes = [SourceResource]
     list_display = ["title", "kind", "year", "organization", "status", "last_reviewed"]
     list_filter = ["kind", "status"]
     list_select_related = ["organization"]
@@ -131,7 +141,8 @@ class SourceAdmin(ContentAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ContentAdmin):
+class InitiativeAdmin(ImportAdminMixin, ContentAdmin):
+    resource_classes = [InitiativeResource]
     list_display = [
         "title",
         "kind",
@@ -150,7 +161,8 @@ class InitiativeAdmin(ContentAdmin):
 
 
 @admin.register(BestPractice)
-class BestPracticeAdmin(ContentAdmin):
+class BestPracticeAdmin(ImportAdminMixin, ContentAdmin):
+    resource_classes = [BestPracticeResource]
     form = BestPracticeAdminForm
     list_display = [
         "title",
@@ -170,7 +182,8 @@ class BestPracticeAdmin(ContentAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ContentAdmin):
+class FindingAdmin(ImportAdminMixin, ContentAdmin):
+    resource_classes = [FindingResource]
     form = FindingAdminForm
     list_display = [
         "title",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0006_basis_and_initiative_theme'),
+        ('practices', '0007_suggestions_and_imports'),
     ]
 
     operations = [

@@ -29,6 +29,7 @@ from .lists import (
 )
 from .pages import about, home
 from .search import search
+from .suggest import suggest_correction, suggest_practice, suggest_thanks
 from .versions import history, version_detail
 
 __all__ = [
@@ -38,6 +39,9 @@ __all__ = [
     "SourceListView",
     "about",
     "about_data",
+    "suggest_correction",
+    "suggest_practice",
+    "suggest_thanks",
     "cite_download",
     "compare",
     "dataset",

@@ -107,6 +107,12 @@ def _create_curators_group():
         query |= Q(content_type__app_label=app_label, codename=codename)
     permissions = list(Permission.objects.filter(query))
     assert len(permissions) == len(wanted)
+    # And what the suggestions migration (0007) grants: readers' suggestions and
+    # the import log.
+    permissions += Permission.objects.filter(
+        content_type__app_label="practices",
+        codename__in=["view_suggestion", "change_suggestion", "view_importrecord"],
+    )
     group, _ = Group.objects.get_or_create(name=migration.GROUP)
     group.permissions.set(permissions)
 

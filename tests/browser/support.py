@@ -48,6 +48,9 @@ PAGE_TYPES = {
     "compare": "/compare/?j=sweden&j=united-states",
     "about": "/about/",
     "about-data": "/about/data/",
+    "suggest-practice": "/suggest/",
+    "suggest-correction": "/practices/us-proactive-local-police-initiatives/suggest/",
+    "suggest-thanks": "/suggest/thanks/",
     "not-found": "/no-such-page/",
 }
 NOT_FOUND = {"not-found"}

@@ -32,10 +32,15 @@ LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"
 LIGHTHOUSE_PAGES = {n: p for n, p in PAGE_TYPES.items() if n not in NOT_FOUND}
 # Kept out of search engines on purpose, which Lighthouse's "is crawlable" audit
 # would count against the page: search results (endless, thin pages; robots.txt)
-# and a record's version history (noindex; the record's own page is the one to find).
+# and a record's version history (noindex; the record's own page is the one to find),
+# and the suggestion pages.
 LIGHTHOUSE_SKIPPED_AUDITS = {
     "search": ["--skip-audits=is-crawlable"],
     "practice-history": ["--skip-audits=is-crawlable"],
+    # The suggestion forms and their confirmation (noindex: nothing to find there).
+    "suggest-practice": ["--skip-audits=is-crawlable"],
+    "suggest-correction": ["--skip-audits=is-crawlable"],
+    "suggest-thanks": ["--skip-audits=is-crawlable"],
 }
 
 

@@ -1,0 +1,1 @@
+"""Bulk import and export of content (django-import-export resources and formats)."""
