@@ -161,11 +161,10 @@ def filter_records(queryset, values, resolved):
         if queryset.model is BestPractice:
             queryset = queryset.filter(theme=theme)
         else:
-            # An initiative has no theme of its own: it takes its practices' themes.
+            # Its practices' themes, or its own when it illustrates none: the rule
+            # the compare matrix and the gap map count by, so their links agree.
             queryset = queryset.filter(
-                pk__in=BestPractice.objects.published()
-                .filter(theme=theme)
-                .values("initiatives")
+                pk__in=Initiative.objects.in_theme(theme).values("pk")
             )
     if values.get("q"):
         queryset = search.matching(queryset, values["q"])
