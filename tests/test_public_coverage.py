@@ -13,7 +13,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 COUNT_LINK = re.compile(
-    r'<a href="(/(?:practices|initiatives|findings)/\?[^"]+)">(\d+) '
+    r'<a href="(/(?:practices|initiatives|findings)/\?[^"]+)"[^>]*>(\d+) '
     r"(?:practice|initiative|finding)s?<"
 )
 
@@ -170,6 +170,8 @@ def test_gap_map_is_a_table_with_headers_and_shows_empty_cells(client, mapped):
     assert '<th scope="row"><a href="/practices/?theme=prevention">' in html
     assert "None recorded" in html
     assert "1 audit, 1 author’s assessment" in html
+    # Screen readers hear which cell a count belongs to.
+    assert 'aria-label="2 findings: Prevention, United States"' in html
     assert "Norway" not in html
     assert "style=" not in html and "<script" not in html
 
