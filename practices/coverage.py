@@ -14,13 +14,10 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models.functions import StrIndex, Substr
 from taggit.models import Tag
 
 from .models import (
@@ -114,11 +111,12 @@ def country_key(path_field):
     return Substr(rest, 1, StrIndex(rest, Value("/")) - 1)
 
 
-def theme_flags(model):
-    """One true/false annotation per theme: whether the row counts under it."""
+def theme_flags(queryset):
+    """One true/false annotation per theme: whether the row counts under it. The
+    rule is tested on `queryset`'s rows only (the chosen jurisdictions')."""
     return {
         f"in_{value}": ExpressionWrapper(
-            Q(pk__in=model.objects.in_theme(value).values("pk")),
+            Q(pk__in=queryset.in_theme(value).values("pk")),
             output_field=BooleanField(),
         )
         for value in Theme.values
@@ -126,7 +124,9 @@ def theme_flags(model):
 
 
 def _theme_counts(model):
-    """Counts per theme, in one grouped query's columns, by the model's rule."""
+    """Counts per theme, as columns of one grouped query over every row: each
+    theme's rows as one set (`in_theme`), which the database computes once and
+    hashes."""
     return {
         value: Count("pk", filter=Q(pk__in=model.objects.in_theme(value).values("pk")))
         for value in Theme.values
@@ -140,8 +140,8 @@ def gap_map():
     """Rows for the themes and the most used tags, columns for the countries with
     published content; each cell a Tally with the query string of its lists.
 
-    Eight queries: three grouped counts for the themes, the top tags, three grouped
-    counts for them, and the countries.
+    Nine queries: three grouped counts for the themes, two for the top tags, three
+    grouped counts for them, and the countries.
     """
     themes = defaultdict(Tally)  # (theme, country id) → Tally
     # (None, country id) → everything published there, under a theme or not (a
@@ -225,28 +225,22 @@ def gap_map():
 
 
 def top_tags(limit=TOP_TAGS):
-    """The tags most used by published practices and initiatives together."""
-
-    def uses(through):
-        return Coalesce(
-            Subquery(
-                through.objects.filter(
-                    tag=OuterRef("pk"), content_object__status=Status.PUBLISHED
-                )
-                .order_by()
-                .values("tag")
-                .annotate(n=Count("*"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
+    """The tags most used by published practices and initiatives together, as
+    (id, name, slug) rows: one grouped count of each kind's tag links."""
+    uses = Counter()
+    names = {}
+    for through in (TaggedPractice, TaggedInitiative):
+        rows = (
+            through.objects.filter(content_object__status=Status.PUBLISHED)
+            .order_by()
+            .values_list("tag", "tag__name", "tag__slug")
+            .annotate(n=Count("*"))
         )
-
-    return list(
-        Tag.objects.annotate(uses=uses(TaggedPractice) + uses(TaggedInitiative))
-        .filter(uses__gt=0)
-        .order_by("-uses", "name")[:limit]
-    )
+        for pk, name, slug, n in rows:
+            uses[pk] += n
+            names[pk] = Tag(pk=pk, name=name, slug=slug)
+    ranked = sorted(uses, key=lambda pk: (-uses[pk], names[pk].name))
+    return [names[pk] for pk in ranked[:limit]]
 
 
 def _tag_tallies(tag_ids):
@@ -304,20 +298,18 @@ def compare_matrix(jurisdictions):
         .only("slug", "title", "theme", "jurisdiction__path", "jurisdiction__name")
         .order_by("position", "title")
     )
+    initiatives = Initiative.objects.published().filter(where)
     initiatives = list(
-        Initiative.objects.published()
-        .filter(where)
-        .select_related("jurisdiction")
+        initiatives.select_related("jurisdiction")
         .only("slug", "title", "role", "jurisdiction__path", "jurisdiction__name")
-        .annotate(**theme_flags(Initiative))
+        .annotate(**theme_flags(initiatives))
         .order_by("title")
     )
+    findings = Finding.objects.published().filter(where)
     findings = list(
-        Finding.objects.published()
-        .filter(where)
-        .select_related("jurisdiction")
+        findings.select_related("jurisdiction")
         .only("slug", "title", "basis", "jurisdiction__path", "jurisdiction__name")
-        .annotate(**theme_flags(Finding))
+        .annotate(**theme_flags(findings))
         .order_by("title")
     )
     rows = []

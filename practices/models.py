@@ -304,7 +304,10 @@ def theme_rule(theme, via=""):
     """The one rule for the theme an initiative, and with it its findings, counts
     under: the themes of the published practices it illustrates; or, when it
     illustrates none, its own theme (Initiative.theme). `via` is the lookup from
-    the queried model to the initiative ("initiative__" for findings)."""
+    the queried model to the initiative ("initiative__" for findings).
+
+    It joins the practices, so a row may match more than once: filter by it through
+    `in_theme`, which keeps each row once."""
     practice_themed = Q(
         **{
             f"{via}practices__theme": theme,
@@ -319,9 +322,10 @@ def theme_rule(theme, via=""):
 
 class InitiativeQuerySet(PublishableQuerySet):
     def in_theme(self, theme):
-        """Initiatives that count under a theme (`theme_rule`)."""
-        themed = Initiative.objects.filter(theme_rule(theme))
-        return self.filter(pk__in=themed.values("pk"))
+        """Initiatives that count under a theme (`theme_rule`). The rule is tested
+        on this queryset's own rows, so a narrowed queryset (one country's) is
+        cheap to test."""
+        return self.filter(pk__in=self.filter(theme_rule(theme)).values("pk"))
 
 
 class Initiative(Publishable):
@@ -505,7 +509,7 @@ class FindingQuerySet(PublishableQuerySet):
         """Findings that count under a theme: those of initiatives that count under
         it (`theme_rule`), so that comparisons and the gap map never drop
         evidence."""
-        themed = Finding.objects.filter(theme_rule(theme, via="initiative__"))
+        themed = self.filter(theme_rule(theme, via="initiative__"))
         return self.filter(pk__in=themed.values("pk"))
 
 

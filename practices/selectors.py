@@ -163,9 +163,7 @@ def filter_records(queryset, values, resolved):
         else:
             # Its practices' themes, or its own when it illustrates none: the rule
             # the compare matrix and the gap map count by, so their links agree.
-            queryset = queryset.filter(
-                pk__in=Initiative.objects.in_theme(theme).values("pk")
-            )
+            queryset = queryset.in_theme(theme)
     if values.get("q"):
         queryset = search.matching(queryset, values["q"])
     return queryset
