@@ -35,6 +35,8 @@ from .selectors import within
 
 # How many tags get a row of their own on the gap map.
 TOP_TAGS = 10
+# How many records of each kind a matrix cell lists; its counts link to the rest.
+CELL_LIST_LIMIT = 8
 
 # Short names for the compact count lines (a cell is narrow); the page's key gives
 # the full names of the rubric (Basis labels).
@@ -339,6 +341,9 @@ def compare_matrix(jurisdictions):
             cell["query"] = urlencode(
                 {"jurisdiction": jurisdiction.slug, "theme": value}
             )
+            for kind in ("practices", "initiatives", "findings"):
+                cell[f"shown_{kind}"] = cell[kind][:CELL_LIST_LIMIT]
+                cell[f"more_{kind}"] = max(len(cell[kind]) - CELL_LIST_LIMIT, 0)
             cells.append(cell)
         rows.append({"theme": value, "label": label, "cells": cells})
     return rows

@@ -339,3 +339,13 @@ def test_research_pages_run_a_fixed_number_of_queries(
     build(n)
     with django_assert_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_a_crowded_matrix_cell_lists_eight_and_links_to_the_rest(client, mapped):
+    finland = f.make_jurisdiction("Finland", slug="finland")
+    for n in range(10):
+        f.make_practice(f"Finnish practice {n}", jurisdiction=finland)
+    html = client.get("/compare/?j=finland&j=sweden").content.decode()
+    assert html.count(">Finnish practice ") == 8
+    rest = "/practices/?jurisdiction=finland&amp;theme=prevention"
+    assert f'<a href="{rest}">2 more</a>' in html
