@@ -84,6 +84,9 @@ class Tally:
     initiatives: int = 0
     findings: int = 0
     basis: Counter = field(default_factory=Counter)
+    # On the gap map: the cell's country, and its lists' query string.
+    country: Jurisdiction | None = None
+    query: str = ""
 
     @property
     def total(self):
