@@ -24,6 +24,9 @@ worker_class = "gthread" if threads > 1 else "sync"
 
 # A request taking longer than this is stuck; the worker is killed and restarted.
 timeout = _int("GUNICORN_TIMEOUT", 30)
+# On HUP (reload) or TERM, workers stop accepting and get this long to finish the
+# requests they have; the listening socket stays open through a reload, so none
+# fails (tests/faults/, docs/deployment.md).
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 

@@ -1,8 +1,11 @@
-"""Response headers Django does not set by itself, a guard against NUL bytes, and
-the client address that login throttling counts failures against."""
+"""Response headers Django does not set by itself, a guard against NUL bytes, a 503
+while the database is down, and the client address that login throttling counts
+failures against."""
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+
+from .views import DATABASE_UNAVAILABLE, database_unavailable
 
 
 class PermissionsPolicyMiddleware:
@@ -33,6 +36,27 @@ class RejectNulBytesMiddleware:
         ):
             raise BadRequest("NUL byte in the request")
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 (Retry-After, the styled page) when a view fails because the
+    database does not answer, instead of a 500: the visitor should come back, and
+    nothing is wrong with the code. Pages already in the page cache are served
+    before any view runs, so they keep answering 200. Errors raised outside a
+    view (loading a curator's session) reach the 500 handler, which does the same
+    (kb.views.server_error). Django reconnects by itself once the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
+        return None
 
 
 def client_ip_address(request):

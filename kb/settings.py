@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kb.middleware.RejectNulBytesMiddleware",
+    # A database that does not answer: 503 with Retry-After, not 500.
+    "kb.middleware.DatabaseUnavailableMiddleware",
     # Whole pages for anonymous visitors, before the session and everything after
     # it; it checks authentication itself (practices/cache.py).
     "practices.cache.PageCacheMiddleware",
@@ -122,6 +124,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast while the database is down (503s and /healthz answer in seconds,
+    # not after the kernel's TCP timeout); the health check above reconnects on
+    # the first request after it is back.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 2)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -132,6 +141,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("KB_CACHE_PREFIX", "kb"),
+            # A Redis that does not answer costs a request at most this long
+            # before the page is served uncached (practices/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -147,6 +159,11 @@ else:
 KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 3600)
 KB_CDN_MAX_AGE = env_int("KB_CDN_MAX_AGE", 60)
 KB_CDN_STALE_WHILE_REVALIDATE = env_int("KB_CDN_STALE_WHILE_REVALIDATE", 30)
+# How often each process reads the database's content counter: the worst-case
+# staleness of a page after a save made while Redis was down.
+KB_CONTENT_CHECK_SECONDS = env_int("KB_CONTENT_CHECK_SECONDS", 1)
+# While the database is down: the 503's Retry-After, in seconds.
+KB_RETRY_AFTER_SECONDS = env_int("KB_RETRY_AFTER_SECONDS", 10)
 
 # The admin's "review due" lists records not reviewed within this many days.
 KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 365)

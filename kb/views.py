@@ -1,30 +1,77 @@
 """Site-wide views: the health check and the error pages."""
 
 import logging
+import sys
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# What a database that is down, restarting or unreachable raises (as opposed to
+# a bad query, which is a bug and stays a 500).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+HEALTHZ_CACHE_KEY = "kb:healthz"
 
 
 @never_cache
 def healthz(request):
-    """200 "ok" when the database answers a trivial query, 503 when it does not."""
+    """ "ok" when the database and the cache answer; otherwise one line per
+    dependency ("database unavailable", "cache ok", ...). 503 when the database is
+    down; 200 when only the cache is: the site still serves every page, slower.
+    Cheap: one trivial query and one cache read, each with a short connect timeout
+    (settings), so it answers within seconds even when both hang."""
+    states = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         logger.exception("Health check: the database is unavailable")
-        return HttpResponse(
-            "database unavailable", status=503, content_type="text/plain"
+        states["database"] = False
+    else:
+        states["database"] = True
+    try:
+        cache.get(HEALTHZ_CACHE_KEY)
+    except RedisError:
+        logger.exception("Health check: the cache is unavailable")
+        states["cache"] = False
+    else:
+        states["cache"] = True
+    if all(states.values()):
+        return HttpResponse("ok", content_type="text/plain")
+    body = "\n".join(
+        f"{name} {'ok' if up else 'unavailable'}" for name, up in states.items()
+    )
+    status = 200 if states["database"] else 503
+    return HttpResponse(body + "\n", status=status, content_type="text/plain")
+
+
+def database_unavailable(request, exception=None):
+    """503 with Retry-After and the styled "temporarily unavailable" page, for the
+    public site and the admin alike. Rendered without a request or the database."""
+    logger.warning(
+        "Database unavailable, answered 503 for %s: %s", request.path, exception
+    )
+    try:
+        body = loader.get_template("503.html").render({"SITE_NAME": settings.SITE_NAME})
+    except Exception:  # any failure here must still give a page
+        logger.exception("Could not render 503.html")
+        body = (
+            "<!doctype html><title>Temporarily unavailable</title>"
+            "<h1>Temporarily unavailable</h1>"
         )
-    return HttpResponse("ok", content_type="text/plain")
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(settings.KB_RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 def _error_page(request, template_name, status, context=None):
@@ -83,4 +130,9 @@ def page_not_found(request, exception):
 
 @requires_csrf_token
 def server_error(request):
+    # Django calls this inside its `except` block: a database error raised outside
+    # a view (a curator's session, the user) is still a 503, not a 500.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return database_unavailable(request, exception)
     return HttpResponseServerError(_standalone_500())

@@ -119,14 +119,19 @@ class ContentAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            # From the database, not the instance: when reverting to an old
-            # version the instance carries that version's revision.
-            current = revision_current(
-                type(self.instance), self.instance.pk, lock=False
-            )
-            self.fields["loaded_revision"].initial = current
         restored = getattr(self.instance, "_history", None)  # simple-history's mark
+        if self.instance.pk is not None:
+            # The revision read with the values the form shows: a second query
+            # could see a save committed in between and let this form overwrite
+            # it (the soak, bench/soak.py, caught that). When reverting to an old
+            # version the instance carries that version's revision, so then the
+            # database's.
+            loaded = getattr(self.instance, "revision", None)
+            if restored is not None or loaded is None:
+                loaded = revision_current(
+                    type(self.instance), self.instance.pk, lock=False
+                )
+            self.fields["loaded_revision"].initial = loaded
         snapshot = getattr(restored, "tags_snapshot", None)
         if "tags" in self.fields and snapshot is not None and not self.is_bound:
             # Restoring a version: offer its tags, not the record's current ones.

@@ -7,6 +7,11 @@ the next request reads the new token and misses. Old pages are simply never read
 again and expire. The token also carries the time of the change, which is the pages'
 Last-Modified. Signals (`practices.signals_cache`) call `content_changed()`.
 
+The cache is not a system of record: when Redis does not answer, pages are served
+uncached and saves go through (logged, never raised); a counter in the database,
+bumped with every content save, retires the pages they changed once Redis is back
+(worst case KB_CONTENT_CHECK_SECONDS of staleness, see "The content generation").
+
 Headers: anonymous public pages get an ETag (a hash of the body), Last-Modified and
 `Cache-Control: public, max-age=0, s-maxage=KB_CDN_MAX_AGE, stale-while-revalidate=
 KB_CDN_STALE_WHILE_REVALIDATE`: browsers revalidate on every visit (a cheap 304), a
@@ -23,7 +28,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -32,6 +38,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 from django.utils.http import http_date
+from redis.exceptions import RedisError
 
 GENERATION_KEY = "kb:content-generation"
 PAGE_KEY_PREFIX = "kb:page"
@@ -63,22 +70,110 @@ def page_max_bytes():
 
 
 # --- The content generation -------------------------------------------------------
+#
+# The token is "<time in ns>-<counter>-<random>". The counter is the database's
+# content counter (ContentGeneration, bumped in the transaction of every content
+# save) as it stood when the token was made; a token made before a save committed
+# always carries a smaller counter than that save's. So when a save's invalidation
+# could not reach Redis (down, or a blip), the first request that knows the new
+# counter finds the token behind and replaces it: the pages rendered before the
+# save are never read again, whichever process saved and even if it has exited.
+# Each process reads the counter at most once every KB_CONTENT_CHECK_SECONDS (one
+# single-row query), which is the worst-case staleness after a Redis outage; with
+# Redis up, a save replaces the token at once and nothing is ever stale.
+
+_known = {"counter": 0, "checked_at": None}
 
 
-def _new_generation():
-    # The time of the change (for Last-Modified) and a random part, so two servers
-    # changing content in the same nanosecond still write different tokens.
-    return f"{time.time_ns()}-{secrets.token_hex(4)}"
+def content_check_seconds():
+    return getattr(settings, "KB_CONTENT_CHECK_SECONDS", 1)
+
+
+def content_counter_forget():
+    """Forget the counter this process has read (tests whose database is rolled
+    back, or a process that outlives a restore from backup)."""
+    _known.update(counter=0, checked_at=None)
+
+
+def content_counter_known():
+    """The database's content counter as this process last read it, read again
+    when older than KB_CONTENT_CHECK_SECONDS. Inside a transaction it is not read:
+    an uncommitted value must never go into a token. When the database does not
+    answer, the last value read (no save can commit meanwhile anyway)."""
+    from .models import ContentGeneration
+
+    checked_at = _known["checked_at"]
+    now = time.monotonic()
+    if checked_at is not None and now - checked_at < content_check_seconds():
+        return _known["counter"]
+    if transaction.get_connection().in_atomic_block:
+        return _known["counter"]
+    # Set before the query: while the database is down it is asked once a period
+    # per process, not on every request.
+    _known["checked_at"] = now
+    try:
+        counter = (
+            ContentGeneration.objects.filter(pk=1)
+            .values_list("counter", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        logger.warning("Content counter unavailable; using the last one read")
+        return _known["counter"]
+    _known["counter"] = counter or 0
+    return _known["counter"]
+
+
+def _content_counter_bump(using):
+    """Add one to the database's content counter, in the current transaction (or
+    at once, in autocommit), and return the new value."""
+    from .models import ContentGeneration
+
+    rows = ContentGeneration.objects.using(using).filter(pk=1)
+    if not rows.update(counter=F("counter") + 1):
+        # No row yet (a new or flushed database). bulk_create sends no signal.
+        ContentGeneration.objects.using(using).bulk_create(
+            [ContentGeneration(pk=1, counter=0)], ignore_conflicts=True
+        )
+        rows.update(counter=F("counter") + 1)
+    return rows.values_list("counter", flat=True).get()
+
+
+def _new_generation(counter):
+    # The time of the change (for Last-Modified), the content counter it was made
+    # for, and a random part, so two servers changing content in the same
+    # nanosecond still write different tokens.
+    return f"{time.time_ns()}-{counter}-{secrets.token_hex(4)}"
+
+
+def generation_counter(token):
+    """The content counter `token` was made for (0 for a token without one)."""
+    parts = token.split("-")
+    return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else 0
+
+
+def _current_generation(token, known):
+    """`token` (the value in the cache, or None), replaced when missing (a fresh
+    or flushed cache: then every page is new anyway) or made before a content
+    change this process knows of. Raises when the cache does not answer."""
+    if token is None:
+        cache.add(GENERATION_KEY, _new_generation(known), timeout=None)
+        token = cache.get(GENERATION_KEY)
+    if token is None or generation_counter(token) < known:
+        token = _new_generation(known)
+        cache.set(GENERATION_KEY, token, timeout=None)
+    return token
 
 
 def generation():
-    """The current generation token, creating one if the cache has none (a fresh
-    or flushed cache: then every page is new anyway)."""
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        token = cache.get(GENERATION_KEY)
-    return token
+    """The current generation token. When the cache does not answer, a new token
+    that nothing was stored under (so nothing is read from it)."""
+    known = content_counter_known()
+    try:
+        return _current_generation(cache.get(GENERATION_KEY), known)
+    except RedisError:  # Redis down or unreachable
+        logger.warning("Cache unavailable; content generation unknown")
+        return _new_generation(known)
 
 
 def generation_changed_at(token):
@@ -86,32 +181,51 @@ def generation_changed_at(token):
     return int(token.split("-", 1)[0]) / 1e9
 
 
-def generation_bump():
-    """Start a new generation: every cached page is out of date from now on."""
-    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+def generation_bump(counter=None):
+    """Start a new generation: every cached page is out of date from now on.
+
+    Never raises: a cache that does not answer costs speed, never a save. The
+    database's counter (`counter`, else the last one read) catches up with it.
+    """
+    if counter is None:
+        counter = _known["counter"]
+    try:
+        cache.set(GENERATION_KEY, _new_generation(counter), timeout=None)
+    except RedisError:  # Redis down or unreachable
+        logger.warning("Cache unavailable; generation not bumped (counter %s)", counter)
 
 
-def _generation_bump_on_commit():
-    generation_bump()
+ON_COMMIT_NAME = "_generation_bump_on_commit"
 
 
 def content_changed(using=None):
     """Call whenever something a public page may show has changed.
 
-    Bumps the generation now, and once more when the transaction commits: a
-    request that read the data before the commit may have cached the old page
-    under the first new generation; the second one makes sure nobody reads it.
+    Bumps the database's content counter once per transaction, in it: it commits
+    or rolls back with the change. Bumps the generation in the cache now, and once
+    more when the transaction commits: a request that read the data before the
+    commit may have cached the old page under the first new generation; the second
+    one makes sure nobody reads it.
     """
-    generation_bump()
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
+        generation_bump(_content_counter_bump(using))
         return
+    # Made with the counter as known before this transaction: smaller than the
+    # one it will commit (see above).
+    generation_bump()
     # One bump per transaction is enough, however many records it saves (a bulk
     # publish). A callback registered inside a savepoint that is rolled back is
-    # dropped by Django, so a later change registers its own.
+    # dropped by Django (and the savepoint's counter update undone), so a later
+    # change registers its own.
     pending = getattr(connection, "run_on_commit", [])
-    if any(entry[1] is _generation_bump_on_commit for entry in pending):
+    if any(getattr(entry[1], "__name__", "") == ON_COMMIT_NAME for entry in pending):
         return
+    counter = _content_counter_bump(using)
+
+    def _generation_bump_on_commit():
+        generation_bump(counter)
+
     transaction.on_commit(_generation_bump_on_commit, using=using, robust=True)
 
 
@@ -139,13 +253,14 @@ def page_lookup(request):
     cache. An entry counts only if it was rendered in the current generation.
     None when the cache does not answer: the page is then rendered, not stored."""
     key = page_key(request)
+    known = content_counter_known()
     try:
         found = cache.get_many([GENERATION_KEY, key])
-        token = found.get(GENERATION_KEY) or generation()
-    except Exception:
-        # Redis down: serve from the database rather than fail. (Invalidation
-        # does not fail open: a content save raises, so nothing goes stale.)
-        logger.exception("Page cache unavailable; serving %s uncached", request.path)
+        token = _current_generation(found.get(GENERATION_KEY), known)
+    except RedisError:  # Redis down or unreachable
+        # Serve from the database rather than fail; saves go on meanwhile and the
+        # content counter retires what they changed once the cache is back.
+        logger.warning("Page cache unavailable; serving %s uncached", request.path)
         return None
     entry = found.get(key)
     if entry is not None and entry["generation"] != token:
@@ -320,6 +435,6 @@ class PageCacheMiddleware:
         if len(entry["content"]) <= page_max_bytes():
             try:
                 cache.set(key, entry, page_cache_seconds())
-            except Exception:
-                logger.exception("Page cache unavailable; %s not stored", key)
+            except RedisError:  # Redis down or unreachable
+                logger.warning("Page cache unavailable; %s not stored", key)
         return _public_response(request, response, entry["etag"], token, "miss")

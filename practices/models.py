@@ -704,3 +704,19 @@ class Quotation(Publishable):
         target = self.initiative or self.jurisdiction
         base = target.get_absolute_url() if target else self.source.get_absolute_url()
         return f"{base}#quote-{self.slug}"
+
+
+class ContentGeneration(models.Model):
+    """One row: a counter bumped in the same transaction as every content save.
+
+    The page cache (practices/cache.py) compares it with the generation token it
+    keeps in Redis, so a save whose invalidation could not reach Redis (Redis was
+    down) still retires every page rendered before it once Redis is back, even
+    if the process that saved has exited since. Changed only through
+    `QuerySet.update()`, which sends no signal, so it never counts as content.
+    """
+
+    counter = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "content generation"

@@ -4,6 +4,7 @@ Every function starts from `published()` and loads what its page shows in a fixe
 number of queries, whatever the number of rows (view tests assert the budgets).
 """
 
+import contextlib
 from collections import defaultdict
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -13,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -23,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from redis.exceptions import RedisError
 from taggit.models import Tag
 
 from . import search
@@ -198,10 +201,14 @@ def _whole_set_cached(name, compute):
     # The generation is read before computing: if content changes meanwhile, the
     # result is stored under the old generation, which nobody reads any more.
     key = _whole_set_key(name)
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except RedisError:  # Redis down: count from the database, as with a miss
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, WHOLE_SET_CACHE_SECONDS)
+        with contextlib.suppress(RedisError):  # Redis down: not kept, no harm
+            cache.set(key, value, WHOLE_SET_CACHE_SECONDS)
     return value
 
 
@@ -270,6 +277,35 @@ def country_facets(queryset):
             f"countries:{queryset.model._meta.label_lower}", compute
         )
     return compute()
+
+
+def country_practice_counts():
+    """(iso_code, name, slug, count) of each published country with an ISO code
+    and at least one published practice in it or below it, for the world map.
+
+    One query: a correlated count per country over the jurisdiction path (a
+    country takes in its states and cities), cached for the content generation.
+    """
+
+    def compute():
+        in_country = (
+            BestPractice.objects.published()
+            .filter(jurisdiction__path__startswith=OuterRef("path"))
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n")
+        )
+        countries = (
+            Jurisdiction.objects.published()
+            .filter(parent__isnull=True)
+            .exclude(iso_code="")
+            .annotate(n=Subquery(in_country, output_field=IntegerField()))
+            .order_by("name")
+            .values_list("iso_code", "name", "slug", "n")
+        )
+        return [row for row in countries if row[3]]
+
+    return _whole_set_cached("map-countries", compute)
 
 
 # Pages ------------------------------------------------------------------------
@@ -468,7 +504,10 @@ def _cached_tag_sizes():
     cost more than it saves)."""
     if transaction.get_connection().in_atomic_block:
         return None
-    facets = cache.get(_whole_set_key(f"tags:{BestPractice._meta.label_lower}"))
+    try:
+        facets = cache.get(_whole_set_key(f"tags:{BestPractice._meta.label_lower}"))
+    except RedisError:  # Redis down: as if nothing were counted yet
+        return None
     return None if facets is None else {tag.pk: tag.count for tag in facets}
 
 
@@ -541,9 +580,20 @@ def jurisdiction_detail(slug):
         "practices": practices,
         "tags": tag_facets(practices),
         "initiatives": initiatives_for_list().filter(within(jurisdiction)),
-        "findings": _findings_with_figures().filter(within(jurisdiction)),
+        "findings": _findings_with_figures().filter(
+            within(jurisdiction) | _has_figure_within(jurisdiction)
+        ),
         "quotations": _quotations().filter(within(jurisdiction)),
     }
+
+
+def _has_figure_within(jurisdiction):
+    """A finding filed under one place can give a number for another (Stockholm's
+    estimate beside Oslo's); that place's page lists it too. Exists, not a join,
+    so a finding with several such figures is listed once."""
+    return Exists(
+        FindingFigure.objects.filter(within(jurisdiction), finding=OuterRef("pk"))
+    )
 
 
 def finding_detail(slug):

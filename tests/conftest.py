@@ -21,5 +21,21 @@ def _page_cache_empty():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from practices.cache import content_counter_forget
+
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()  # never a shared Redis: clear() would flush it
+    # The database's content counter is rolled back with each test.
+    content_counter_forget()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The fault tests (tests/faults/) start and stop their own servers for minutes:
+    they run only when the -m expression names them (`pytest -m faults`, as
+    .ci/run does), never as part of the whole suite."""
+    if "faults" in (config.getoption("markexpr") or ""):
+        return
+    skipped = [item for item in items if item.get_closest_marker("faults")]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if not item.get_closest_marker("faults")]

@@ -2,6 +2,7 @@
 seed text says (numbers, lists, quotations, attribution) in clean Unicode."""
 
 import json
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from taggit.models import Tag
 
 from practices.models import (
+    Basis,
     BestPractice,
     Finding,
     FindingFigure,
@@ -24,11 +26,17 @@ from practices.models import (
     Source,
     TaggedInitiative,
     TaggedPractice,
+    Theme,
 )
 
 from .conftest import FIXTURES_DIR
 
-SEED_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
+# ../shared/seed/ of the repo; KB_SEED_DIR points elsewhere (a git worktree's
+# checkout sits one level deeper, so the default misses it there).
+SEED_DIR = Path(
+    os.environ.get("KB_SEED_DIR")
+    or Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
+)
 SEED_FILE = SEED_DIR / "000_6d63e2b6976943c9.txt"
 
 # The seed's section headings, in order: the only locators a citation may use.
@@ -266,7 +274,7 @@ FIGURES = [
     ),
     (
         "stockholm-oslo-2007-estimates",
-        "Stockholm, 2007",
+        "Stockholm, by 2007",
         "",
         "105",
         "130",
@@ -275,7 +283,7 @@ FIGURES = [
     ),
     (
         "stockholm-oslo-2007-estimates",
-        "Oslo, 2007",
+        "Oslo, by 2007",
         "",
         "5000",
         None,
@@ -411,10 +419,10 @@ def test_titles_of_claims_and_judgements_say_whose_they_are(content):
             "stockholm-oslo-2007-estimates",
             "one Stockholm police officer assigned to the sex trade",
         ),
-        (
-            "stockholm-street-prostitution-1998-1999",
-            "unnamed (the book says 'reportedly')",
-        ),
+        # The book names no one ("reportedly"), and the statement says so.
+        ("stockholm-street-prostitution-1998-1999", ""),
+        ("goteborg-street-prostitution-1998-1999", ""),
+        ("malmo-street-prostitution-1998-1999", ""),
         ("perrin-swedish-model-successes", ""),
     ],
 )
@@ -422,11 +430,21 @@ def test_findings_name_whose_claim_they_are(content, slug, claimant):
     assert Finding.objects.get(slug=slug).claimant == claimant
 
 
+def quoted_runs(seed_flat):
+    """Every quotation in quotation marks, with the runs that the book's narration
+    splits (“…,” she says, “…”) joined back: the speaker's words, nothing left out."""
+    spans = re.findall(r"“([^”]*)”", seed_flat)
+    return set(spans) | {f"{a} {b}" for a, b in zip(spans, spans[1:], strict=False)}
+
+
 def test_quotations_are_the_texts_words(content, seed_flat):
+    runs = quoted_runs(seed_flat)
     for quotation in Quotation.objects.all():
-        # " … " marks where the book's own words split a quotation in two.
-        for part in quotation.text.split(" … "):
-            assert squash(part) in seed_flat, quotation.slug
+        text = squash(quotation.text)
+        # A block quotation (Winberg's) stands in the text without quotation marks.
+        # Either way no ellipsis of our own can pass: the book's words are joined
+        # where its narration splits them, since nothing was left out there.
+        assert text in runs or text in seed_flat, quotation.slug
     winberg = Quotation.objects.get(speaker_name="Margareta Winberg")
     assert winberg.speaker_description == "deputy prime minister of Sweden"
     assert winberg.text.startswith("I argue that any society")
@@ -574,3 +592,263 @@ def test_city_names_keep_their_letters(content):
     assert {"Malmö", "Göteborg"} <= names
     kast = Initiative.objects.get(slug="sweden-kast-groups")
     assert "Köpare Av Sexuella Tjänster" in kast.title
+
+
+# --- type of support (basis) and theme ------------------------------------------
+
+
+def test_every_finding_has_a_type_of_support_from_the_vocabulary(content):
+    for finding in Finding.objects.all():
+        assert finding.basis in Basis.values, finding.slug
+
+
+# Who measured or judged what, as the text says: the works it reports keep their own
+# kind; figures about an initiative's own size or results are the programme's;
+# police and officials' estimates and criminal-justice counts are official; what
+# the book says on its own authority (including figures it gives as "reportedly",
+# naming no one) is the author's.
+BASES = {
+    "oig-2008-httfs-not-all-performing": Basis.AUDIT,
+    "northeastern-2008-task-forces-double-cases": Basis.RESEARCH,
+    "northeastern-2008-federal-charges-twice-as-likely": Basis.RESEARCH,
+    "european-parliament-2005-traffickers-problems-sweden": Basis.RESEARCH,
+    "farley-85-to-95-percent-want-to-escape": Basis.RESEARCH,
+    "sweden-2002-poll-80-percent": Basis.POLL,
+    "innocence-lost-twenty-eight-task-forces": Basis.PROGRAMME,
+    "innocence-lost-over-350-convictions": Basis.PROGRAMME,
+    "october-2008-operation-results": Basis.PROGRAMME,
+    "nhtrc-hotline-four-hundred-calls-per-month": Basis.PROGRAMME,
+    "sweden-40-percent-drop-1999-2003": Basis.OFFICIAL,
+    "stockholm-oslo-2007-estimates": Basis.OFFICIAL,
+    "swedish-national-police-law-a-barrier": Basis.OFFICIAL,
+    "sweden-over-500-men-charged-by-2008": Basis.OFFICIAL,
+    "stockholm-street-prostitution-1998-1999": Basis.AUTHOR,
+    "perrin-swedish-model-successes": Basis.AUTHOR,
+    "perrin-swedens-approach-more-compelling": Basis.AUTHOR,
+}
+
+
+@pytest.mark.parametrize(("slug", "basis"), BASES.items())
+def test_type_of_support_follows_who_measured_or_judged(content, slug, basis):
+    assert Finding.objects.get(slug=slug).basis == basis
+
+
+def test_no_evaluation_of_outcomes_is_claimed_for_the_loaded_content(content):
+    # The text reports audits, studies, polls and figures, but no evaluation of any
+    # initiative's outcomes; the evidence profiles must be able to say so.
+    assert not Finding.objects.filter(basis=Basis.EVALUATION).exists()
+
+
+def test_judgements_in_the_books_voice_are_the_authors(content):
+    for finding in Finding.objects.filter(title__startswith="Perrin:"):
+        assert finding.basis == Basis.AUTHOR, finding.slug
+
+
+def test_every_published_finding_counts_under_a_theme(content):
+    themed = set()
+    for theme in Theme.values:
+        themed |= set(
+            Finding.objects.published().in_theme(theme).values_list("pk", flat=True)
+        )
+    missing = Finding.objects.published().exclude(pk__in=themed)
+    assert not missing.exists(), list(missing.values_list("slug", flat=True))
+
+
+def test_only_initiatives_that_illustrate_no_practice_carry_a_theme(content):
+    for initiative in Initiative.objects.prefetch_related("practices"):
+        illustrates = initiative.practices.exists()
+        assert bool(initiative.theme) != illustrates, initiative.slug
+
+
+@pytest.mark.parametrize(
+    ("slug", "theme"),
+    [
+        # Issue 18: "over 350 traffickers … convicted" belongs in prosecution.
+        ("innocence-lost-over-350-convictions", Theme.PROSECUTION),
+        ("october-2008-operation-results", Theme.PROTECTION),
+        ("victoria-illegal-brothels", Theme.PROTECTION),
+        ("northeastern-2008-federal-charges-twice-as-likely", Theme.PARTNERSHIP),
+    ],
+)
+def test_findings_count_under_the_theme_of_what_they_are_about(content, slug, theme):
+    assert Finding.objects.in_theme(theme).filter(slug=slug).exists()
+
+
+# --- corrections from reading the fixtures against the text (issue 11) -----------
+
+
+def statement(slug):
+    return Finding.objects.get(slug=slug).statement
+
+
+def test_the_oig_finding_leaves_out_the_books_framing(content, seed_flat):
+    oig = "found in July 2008 that not all HTTFs were performing acceptably"
+    book = f"In spite of the many successes, the Office of the Inspector General {oig}"
+    assert book in seed_flat
+    text = statement("oig-2008-httfs-not-all-performing")
+    assert f"the Office of the Inspector General {oig}." in text
+    # The framing is kept, as the book's own words, outside the OIG's claim.
+    assert "its own words, “In spite of the many successes”" in text
+
+
+def test_no_finding_names_an_unnamed_claimant(content):
+    assert not Finding.objects.filter(claimant__icontains="unnamed").exists()
+    for city in ["stockholm", "goteborg", "malmo"]:
+        finding = Finding.objects.get(slug=f"{city}-street-prostitution-1998-1999")
+        assert "reportedly" in finding.statement
+        assert "does not say who reported" in finding.statement
+
+
+def test_words_the_book_did_not_write_stay_outside_quotation_marks(content, seed_flat):
+    for slug in [
+        "us-initiatives-increasing-public-awareness",
+        "perrin-swedens-approach-more-compelling",
+    ]:
+        for quoted in re.findall(r"“([^”]*)”", statement(slug)):
+            # Quoted words are the text's, and no wider claim hides behind them.
+            assert squash(quoted) in seed_flat, (slug, quoted)
+    awareness = statement("us-initiatives-increasing-public-awareness")
+    assert "“All of these initiatives contribute" in awareness
+    assert "U.S. initiatives he describes" not in awareness
+    compelling = statement("perrin-swedens-approach-more-compelling")
+    assert "more compelling on both of these fronts.”" in compelling
+    assert "than legalizing prostitution" not in compelling
+
+
+def test_totals_by_a_year_are_not_shown_as_that_years_figures(content):
+    charged = Finding.objects.get(slug="sweden-over-500-men-charged-by-2008")
+    assert charged.period_text == "By 2008"
+    assert (charged.period_start, charged.period_end) == (None, 2008)
+    assert "a total up to 2008, not a count for that year" in charged.statement
+    figure = charged.figures.get()
+    assert figure.year is None
+    assert figure.label.endswith("in total by 2008")
+    estimates = Finding.objects.get(slug="stockholm-oslo-2007-estimates")
+    assert estimates.period_text == "By 2007"
+    assert [(f.label, f.year) for f in estimates.figures.all()] == [
+        ("Stockholm, by 2007", None),
+        ("Oslo, by 2007", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("slug", "text", "narration"),
+    [
+        (
+            "swedish-police-officer-traffickers-keep-moving",
+            "They can only run two or three women at a time, and they have to keep "
+            "moving around because neighbours complain to us.",
+            "one Swedish police officer notes with some satisfaction",
+        ),
+        (
+            "farley-trauma-precedes-prostitution",
+            "Prolonged and repeated trauma precedes entry into prostitution, with "
+            "most women beginning prostitution as sexually abused adolescents. "
+            "Homelessness is frequently a precipitating event to prostitution… "
+            "[W]omen in prostitution are frequently raped and physically assaulted.",
+            "Dr. Farley points out",
+        ),
+    ],
+)
+def test_quotations_split_by_narration_are_joined_without_an_ellipsis(
+    content, seed_flat, slug, text, narration
+):
+    quotation = Quotation.objects.get(slug=slug)
+    assert quotation.text == text
+    # The narration that splits it is in the text, and the context says where.
+    assert f"” {narration}, “" in seed_flat
+    assert narration in quotation.context
+    assert "nothing of the quotation is left out" in quotation.context.lower()
+
+
+def test_farley_concurs_and_is_then_quoted(content, seed_flat):
+    assert "concurs. “Prolonged and repeated trauma" in seed_flat
+    context = Quotation.objects.get(slug="farley-trauma-precedes-prostitution").context
+    assert "says that Dr. Farley “concurs”, and then quotes her" in context
+    assert "quotes her as concurring" not in context
+
+
+def test_polaris_operates_the_centre_which_runs_the_hotline(content, seed_flat):
+    assert "it is operated by the Polaris Project, an NGO" in seed_flat
+    polaris = Organization.objects.get(slug="polaris-project")
+    assert "operates the National Human Trafficking Resource Center, which runs" in (
+        polaris.description
+    )
+    hotline = Initiative.objects.get(
+        slug="national-human-trafficking-resource-center-hotline"
+    )
+    assert "the centre is operated by the Polaris Project" in hotline.summary
+    assert "hotline, run by the Polaris Project" not in hotline.summary
+
+
+def test_practice_titles_keep_the_books_words(content):
+    practice = BestPractice.objects.get(slug="se-equality-and-exit-programs")
+    assert "public awareness about women's equality" in practice.title
+    assert "public awareness about women's equality" in practice.recommendation
+
+
+# (slug, words of the text it quotes, initiative, jurisdiction, section)
+ADDED_CLAIMS = [
+    (
+        "perrin-october-2008-rescued-chance-to-rebuild",
+        "now have the chance to rebuild their lives thanks to this highly focused "
+        "and coordinated effort.",
+        "innocence-lost-october-2008-operation",
+        "united-states",
+        "Proactive initiatives on the front lines",
+    ),
+    (
+        "perrin-purchasers-do-not-know-or-care",
+        "either do not know, or do not care, whether the women or underage girls "
+        "they are purchasing have been trafficked",
+        "sweden-1999-sex-purchase-law",
+        "international",
+        "Sweden: It's more than Ikea",
+    ),
+    (
+        "perrin-purchasers-principal-cause",
+        "the principal cause of human trafficking for sexual exploitation of women "
+        "and children",
+        "sweden-1999-sex-purchase-law",
+        "international",
+        "Sweden's approach versus legalizing prostitution",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("slug", "words", "initiative", "jurisdiction", "locator"), ADDED_CLAIMS
+)
+def test_claims_the_text_makes_are_recorded_as_perrins(
+    content, seed_flat, slug, words, initiative, jurisdiction, locator
+):
+    assert words in seed_flat
+    finding = Finding.objects.get(slug=slug)
+    assert finding.statement.startswith("According to Perrin, ")
+    assert f"“{words}" in finding.statement
+    assert (finding.kind, finding.basis, finding.claimant) == (
+        Finding.Kind.ASSESSMENT,
+        Basis.AUTHOR,
+        "",
+    )
+    assert finding.title.startswith("Perrin: ")
+    assert finding.source.slug == BOOK_SLUG
+    assert finding.initiative.slug == initiative
+    assert finding.jurisdiction.slug == jurisdiction
+    # The locator is the heading of the section the words stand in.
+    start = seed_flat.index(locator)
+    rest = HEADINGS[HEADINGS.index(locator) + 1 :]
+    end = seed_flat.index(rest[0], start) if rest else len(seed_flat)
+    assert words in seed_flat[start:end]
+    assert finding.locator == locator
+
+
+def test_kast_groups_are_reported_by_their_aim_not_as_a_result(content, seed_flat):
+    words = (
+        "convicted of soliciting sex are assigned to KAST groups (Köpare Av Sexuella "
+        "Tjänster, or Purchasers of Sexual Services) to encourage them to change"
+    )
+    assert words in seed_flat
+    practice = BestPractice.objects.get(slug="se-shift-attitudes-reduce-demand")
+    assert "are assigned to KAST groups to encourage them" in practice.discussion
+    assert "KAST groups encourage men" not in practice.discussion

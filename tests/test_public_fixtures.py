@@ -87,3 +87,24 @@ def test_home_to_united_states_task_force_practices_in_two_clicks(client, conten
     html = practice.content.decode()
     sources = html[html.index('id="sources"') :]
     assert re.search(r'href="/sources/[^"]+/"', sources)
+
+
+def test_a_place_page_lists_findings_that_give_a_number_for_it(client, content):
+    # Stockholm's officer gives Oslo's estimate: the finding is filed under
+    # Stockholm, and Oslo's and Norway's pages list it too, once.
+    estimate = Finding.objects.get(slug="stockholm-oslo-2007-estimates")
+    for slug in ["oslo", "norway", "stockholm", "sweden"]:
+        response = client.get(f"/jurisdictions/{slug}/")
+        findings = list(response.context["findings"])
+        assert findings.count(estimate) == 1, slug
+        assert estimate.get_absolute_url() in response.content.decode(), slug
+    oslo = client.get("/jurisdictions/oslo/").content.decode()
+    assert "Findings (0)" not in oslo
+    assert estimate.title in oslo
+    assert (
+        client.get("/jurisdictions/canada/")
+        .context["findings"]
+        .filter(slug="stockholm-oslo-2007-estimates")
+        .count()
+        == 0
+    )

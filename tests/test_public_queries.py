@@ -113,6 +113,10 @@ def test_every_page_runs_the_same_queries_for_3_rows_as_for_30(client):
         # 9, plus one for the version number of the cite panel.
         ("/practices/practice-1/", 10),
         ("/jurisdictions/united-states/", 14),
+        # 9, plus one for the world map's countries.
+        ("/", 10),
+        # The tree in one query, plus one for the world map.
+        ("/jurisdictions/", 2),
     ],
 )
 def test_busiest_pages_stay_within_their_budget(

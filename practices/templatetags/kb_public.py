@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import charts
+from .. import charts, selectors, worldmap
 
 register = template.Library()
 
@@ -49,3 +49,9 @@ def with_value(context, name, value):
     params.setlist(name, values)
     params.pop("page", None)
     return f"?{params.urlencode()}"
+
+
+@register.simple_tag
+def world_map():
+    """The world map's countries, shades and links (one query, cached)."""
+    return worldmap.world_map(selectors.country_practice_counts())
