@@ -75,6 +75,9 @@ def pick_urls():
         else reverse("practices:home"),
         "search": "/search/?q=" + SEARCH_QUERY.replace(" ", "+"),
         "csv": "/practices.csv",
+        "gaps": "/gaps/",
+        "compare": "/compare/?j=united-states&j=sweden"
+        + (f"&j={country.slug}" if country else ""),
     }
 
 

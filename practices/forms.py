@@ -88,6 +88,11 @@ class FindingFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any kind"), *Finding.Kind.choices]
     )
+    # The gap map and the compare matrix link their finding counts here.
+    theme = forms.ChoiceField(
+        label="Theme", required=False, choices=[("", "Any theme"), *Theme.choices]
+    )
+    tag = SlugListField(required=False)
 
     def values(self):
         self.is_valid()

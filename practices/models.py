@@ -300,6 +300,34 @@ class TaggedPractice(TaggedItemBase):
         ]
 
 
+def theme_rule(theme, via=""):
+    """The one rule for the theme an initiative, and with it its findings, counts
+    under: the themes of the published practices it illustrates; or, when it
+    illustrates none, its own theme (Initiative.theme). `via` is the lookup from
+    the queried model to the initiative ("initiative__" for findings).
+
+    It joins the practices, so a row may match more than once: filter by it through
+    `in_theme`, which keeps each row once."""
+    practice_themed = Q(
+        **{
+            f"{via}practices__theme": theme,
+            f"{via}practices__status": Status.PUBLISHED,
+        }
+    )
+    own_theme = Q(**{f"{via}theme": theme}) & ~Q(
+        **{f"{via}practices__status": Status.PUBLISHED}
+    )
+    return practice_themed | own_theme
+
+
+class InitiativeQuerySet(PublishableQuerySet):
+    def in_theme(self, theme):
+        """Initiatives that count under a theme (`theme_rule`). The rule is tested
+        on this queryset's own rows, so a narrowed queryset (one country's) is
+        cheap to test."""
+        return self.filter(pk__in=self.filter(theme_rule(theme)).values("pk"))
+
+
 class Initiative(Publishable):
     """A concrete programme, law, police unit or process, campaign, hotline or
     operation, run in a jurisdiction."""
@@ -365,6 +393,7 @@ class Initiative(Publishable):
     tags = TaggableManager(through=TaggedInitiative, blank=True)
     search_vector = search_vector_field()
 
+    objects = InitiativeQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["search_vector"], bases=[TagsSnapshotHistory]
     )
@@ -477,20 +506,11 @@ class PracticeSource(Citation):
 
 class FindingQuerySet(PublishableQuerySet):
     def in_theme(self, theme):
-        """Findings that count under a theme: those of initiatives illustrating a
-        published practice of that theme, and those of initiatives that illustrate
-        no published practice but carry the theme themselves (Initiative.theme), so
-        that comparisons and the gap map never drop evidence."""
-        practice_themed = Q(
-            initiative__practices__theme=theme,
-            initiative__practices__status=Status.PUBLISHED,
-        )
-        own_theme = Q(initiative__theme=theme) & ~Q(
-            initiative__practices__status=Status.PUBLISHED
-        )
-        return self.filter(
-            pk__in=Finding.objects.filter(practice_themed | own_theme).values("pk")
-        )
+        """Findings that count under a theme: those of initiatives that count under
+        it (`theme_rule`), so that comparisons and the gap map never drop
+        evidence."""
+        themed = self.filter(theme_rule(theme, via="initiative__"))
+        return self.filter(pk__in=themed.values("pk"))
 
 
 class Finding(Publishable):

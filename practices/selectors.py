@@ -164,12 +164,9 @@ def filter_records(queryset, values, resolved):
         if queryset.model is BestPractice:
             queryset = queryset.filter(theme=theme)
         else:
-            # An initiative has no theme of its own: it takes its practices' themes.
-            queryset = queryset.filter(
-                pk__in=BestPractice.objects.published()
-                .filter(theme=theme)
-                .values("initiatives")
-            )
+            # Its practices' themes, or its own when it illustrates none: the rule
+            # the compare matrix and the gap map count by, so their links agree.
+            queryset = queryset.in_theme(theme)
     if values.get("q"):
         queryset = search.matching(queryset, values["q"])
     return queryset
@@ -673,49 +670,3 @@ def tag_detail(slug):
         "initiatives": initiatives,
         "is_empty": not practices and not initiatives,
     }
-
-
-def compare(jurisdictions):
-    """For each theme, what each jurisdiction does: its practices with the
-    initiatives that illustrate them and those initiatives' findings."""
-    if not jurisdictions:
-        return []
-    where = Q()
-    for j in jurisdictions:
-        where |= within(j)
-    practices = list(
-        BestPractice.objects.published()
-        .filter(where)
-        .select_related("jurisdiction")
-        .prefetch_related(
-            _practice_citations(),
-            Prefetch(
-                "initiatives",
-                queryset=Initiative.objects.published()
-                .select_related("jurisdiction")
-                .prefetch_related(
-                    Prefetch(
-                        "findings",
-                        queryset=Finding.objects.published().select_related(
-                            "source__reported_in"
-                        ),
-                        to_attr="published_findings",
-                    )
-                ),
-                to_attr="published_initiatives",
-            ),
-        )
-        .order_by("position", "title")
-    )
-    rows = []
-    for value, label in Theme.choices:
-        cells = []
-        for j in jurisdictions:
-            found = [
-                p
-                for p in practices
-                if p.theme == value and p.jurisdiction.path.startswith(j.path)
-            ]
-            cells.append({"jurisdiction": j, "practices": found})
-        rows.append({"theme": value, "label": label, "cells": cells})
-    return rows

@@ -54,6 +54,7 @@ class PageSitemap(_SiteSitemap):
             "practices:finding-list",
             "practices:source-list",
             "practices:tag-list",
+            "practices:gaps",
         ]
 
     def location(self, item):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("search/", views.search, name="search"),
     path("compare/", views.compare, name="compare"),
+    path("gaps/", views.gap_map, name="gaps"),
     path("practices/", views.PracticeListView.as_view(), name="practice-list"),
     path("practices/<str:slug>/", views.practice_detail, name="practice-detail"),
     path("initiatives/", views.InitiativeListView.as_view(), name="initiative-list"),

@@ -70,6 +70,7 @@ def urls(data):
         # matches, and so tries similar words, only with 3).
         "/search/?q=prectice",
         "/compare/?j=united-states&j=sweden",
+        "/gaps/",
         "/about/",
     ]
 

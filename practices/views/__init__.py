@@ -1,7 +1,7 @@
 """Public views, split by concern: pages, lists, details, search, compare."""
 
 from .cite import cite_download
-from .compare import compare
+from .compare import compare, gap_map
 from .data import (
     about_data,
     dataset,
@@ -47,6 +47,7 @@ __all__ = [
     "dataset",
     "finding_detail",
     "findings_export",
+    "gap_map",
     "history",
     "home",
     "initiatives_export",

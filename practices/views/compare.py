@@ -1,9 +1,9 @@
-"""Jurisdictions side by side, theme by theme."""
+"""Jurisdictions side by side, theme by theme (a matrix), and the evidence gap map."""
 
 from django import forms
 from django.shortcuts import render
 
-from .. import selectors
+from .. import coverage
 from ..models import Jurisdiction
 
 
@@ -19,7 +19,23 @@ class CompareForm(forms.Form):
         self.fields["j"].choices = [(j.slug, j.name) for j in jurisdictions]
 
 
+MIN_COMPARED = 2
 MAX_COMPARED = 4
+# A hand-edited URL may repeat `j` hundreds of times: name a few unknown ones.
+MAX_NAMED_UNKNOWN = 5
+
+
+def _unknown_messages(unknown):
+    messages = [
+        f"There is no jurisdiction “{slug[:60]}”; it was left out."
+        for slug in unknown[:MAX_NAMED_UNKNOWN]
+    ]
+    if len(unknown) > MAX_NAMED_UNKNOWN:
+        messages.append(
+            f"{len(unknown) - MAX_NAMED_UNKNOWN} more unknown jurisdictions were "
+            "left out."
+        )
+    return messages
 
 
 def compare(request):
@@ -30,24 +46,38 @@ def compare(request):
     for slug in asked:
         if slug in by_slug and by_slug[slug] not in chosen:
             chosen.append(by_slug[slug])
-    messages = [
-        f"There is no jurisdiction “{slug}”; it was left out."
-        for slug in asked
-        if slug not in by_slug
-    ]
+    messages = _unknown_messages([slug for slug in asked if slug not in by_slug])
     if len(chosen) > MAX_COMPARED:
-        messages.append(f"At most {MAX_COMPARED} jurisdictions can be compared.")
+        left_out = ", ".join(j.name for j in chosen[MAX_COMPARED:])
+        messages.append(
+            f"At most {MAX_COMPARED} jurisdictions can be compared; "
+            f"{left_out} {'was' if len(chosen) == MAX_COMPARED + 1 else 'were'} "
+            "left out."
+        )
         chosen = chosen[:MAX_COMPARED]
     form = CompareForm(initial={"j": [j.slug for j in chosen]}, jurisdictions=options)
-    rows = selectors.compare(chosen) if len(chosen) >= 2 else []
+    too_few = len(chosen) < MIN_COMPARED
     return render(
         request,
         "practices/compare.html",
         {
             "form": form,
             "chosen": chosen,
-            "rows": rows,
+            "rows": [] if too_few else coverage.compare_matrix(chosen),
             "compare_messages": messages,
-            "too_few": len(chosen) < 2,
+            "too_few": too_few,
+            "basis_key": coverage.basis_key(),
+        },
+    )
+
+
+def gap_map(request):
+    return render(
+        request,
+        "practices/gap_map.html",
+        {
+            **coverage.gap_map(),
+            "basis_key": coverage.basis_key(),
+            "heat_key": coverage.heat_key(),
         },
     )

@@ -102,21 +102,27 @@ class FindingListView(ListView):
         self.form = FindingFilterForm(self.request.GET)
         values = self.form.values()
         self.resolved = selectors.resolve_filters(
-            {"jurisdiction": values.get("jurisdiction")}
+            {"jurisdiction": values.get("jurisdiction"), "tag": values.get("tag")}
         )
         queryset = selectors._findings_with_figures()
         if self.resolved["jurisdiction"] is not None:
             queryset = queryset.filter(selectors.within(self.resolved["jurisdiction"]))
         if values.get("kind"):
             queryset = queryset.filter(kind=values["kind"])
+        if values.get("theme"):
+            queryset = queryset.in_theme(values["theme"])
+        for tag in self.resolved["tags"]:
+            # A finding carries no tags: it takes its initiative's (all must match).
+            queryset = queryset.filter(initiative__tags=tag.pk)
+        self.theme = values.get("theme")
         return queryset.order_by("jurisdiction__name", "title")
 
     def filter_messages(self):
-        return self.resolved["messages"] + (
-            ["That kind of finding is not known; it was ignored."]
-            if "kind" in self.form.errors
-            else []
-        )
+        return self.resolved["messages"] + [
+            f"That {name} is not known; it was ignored."
+            for field, name in [("kind", "kind of finding"), ("theme", "theme")]
+            if field in self.form.errors
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -124,6 +130,8 @@ class FindingListView(ListView):
             form=self.form,
             filter_messages=self.filter_messages(),
             active_jurisdiction=self.resolved["jurisdiction"],
+            active_tags=self.resolved["tags"],
+            active_theme=dict(Theme.choices).get(self.theme) if self.theme else None,
         )
         return context
 

@@ -129,6 +129,7 @@ def public_pages(records):
         "/search/?q=alert",
         "/search/?q=script",
         "/compare/?j=sweden&j=united-states",
+        "/gaps/",
         records["source_url"],
     ]
 
