@@ -27,6 +27,7 @@ from taggit.models import Tag
 
 from . import search
 from .cache import generation
+from .evidence import evidence_profile
 from .models import (
     BestPractice,
     Finding,
@@ -360,8 +361,10 @@ def practice_detail(slug):
         slug=slug,
     )
     illustrating = practice.initiatives.filter(status=PUBLISHED).values("pk")
-    findings = _findings_with_figures(
-        Finding.objects.published().filter(initiative__in=illustrating)
+    findings = list(
+        _findings_with_figures(
+            Finding.objects.published().filter(initiative__in=illustrating)
+        )
     )
     return {
         "object": practice,
@@ -371,6 +374,7 @@ def practice_detail(slug):
             i for i in practice.published_initiatives if i.role == "cautionary"
         ],
         "findings": findings,
+        "evidence": evidence_profile(findings),
         "related": related_practices(practice),
     }
 
@@ -527,7 +531,12 @@ def initiative_detail(slug):
         part_of = (
             Initiative.objects.published().filter(pk=initiative.part_of_id).first()
         )
-    return {"object": initiative, "initiative": initiative, "part_of": part_of}
+    return {
+        "object": initiative,
+        "initiative": initiative,
+        "part_of": part_of,
+        "evidence": evidence_profile(initiative.published_findings),
+    }
 
 
 def jurisdiction_detail(slug):
