@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -287,7 +288,7 @@ def home_context():
             "practices": practices.count(),
             "initiatives": Initiative.objects.published().count(),
             "findings": Finding.objects.published().count(),
-            "jurisdictions": Jurisdiction.objects.published().count(),
+            "jurisdictions": jurisdictions_with_content().count(),
             "themes": dict(
                 practices.order_by()
                 .values_list("theme")
@@ -308,6 +309,19 @@ def home_context():
         "tags": tag_facets(practices)[:20],
         "recent": practices.select_related("jurisdiction").order_by("-updated")[:6],
     }
+
+
+def jurisdictions_with_content():
+    """Published jurisdictions that published content comes from: a practice, an
+    initiative, a finding or a quotation recorded there (a place listed only as
+    the parent of another, or with drafts only, does not count)."""
+    here = {"jurisdiction": OuterRef("pk")}
+    return Jurisdiction.objects.published().filter(
+        Exists(BestPractice.objects.published().filter(**here))
+        | Exists(Initiative.objects.published().filter(**here))
+        | Exists(Finding.objects.published().filter(**here))
+        | Exists(Quotation.objects.published().filter(**here))
+    )
 
 
 def jurisdiction_tree():
