@@ -47,6 +47,7 @@ PAGE_TYPES = {
     "search": "/search/?q=task+force",
     "compare": "/compare/?j=sweden&j=united-states",
     "about": "/about/",
+    "about-basis": "/about/basis/",
     "about-data": "/about/data/",
     "not-found": "/no-such-page/",
 }
