@@ -71,6 +71,7 @@ def urls(data):
         "/search/?q=prectice",
         "/compare/?j=united-states&j=sweden",
         "/about/",
+        "/about/basis/",
     ]
 
 
