@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "practices.context_processors.site",
+                "practices.context_processors.references",
             ],
         },
     },

@@ -30,6 +30,7 @@ from taggit.models import Tag
 
 from . import search
 from .cache import generation
+from .evidence import evidence_profile
 from .models import (
     BestPractice,
     Finding,
@@ -319,7 +320,7 @@ def home_context():
             "practices": practices.count(),
             "initiatives": Initiative.objects.published().count(),
             "findings": Finding.objects.published().count(),
-            "jurisdictions": Jurisdiction.objects.published().count(),
+            "jurisdictions": jurisdictions_with_content().count(),
             "themes": dict(
                 practices.order_by()
                 .values_list("theme")
@@ -340,6 +341,19 @@ def home_context():
         "tags": tag_facets(practices)[:20],
         "recent": practices.select_related("jurisdiction").order_by("-updated")[:6],
     }
+
+
+def jurisdictions_with_content():
+    """Published jurisdictions that published content comes from: a practice, an
+    initiative, a finding or a quotation recorded there (a place listed only as
+    the parent of another, or with drafts only, does not count)."""
+    here = {"jurisdiction": OuterRef("pk")}
+    return Jurisdiction.objects.published().filter(
+        Exists(BestPractice.objects.published().filter(**here))
+        | Exists(Initiative.objects.published().filter(**here))
+        | Exists(Finding.objects.published().filter(**here))
+        | Exists(Quotation.objects.published().filter(**here))
+    )
 
 
 def jurisdiction_tree():
@@ -393,8 +407,10 @@ def practice_detail(slug):
         slug=slug,
     )
     illustrating = practice.initiatives.filter(status=PUBLISHED).values("pk")
-    findings = _findings_with_figures(
-        Finding.objects.published().filter(initiative__in=illustrating)
+    findings = list(
+        _findings_with_figures(
+            Finding.objects.published().filter(initiative__in=illustrating)
+        )
     )
     return {
         "object": practice,
@@ -404,6 +420,7 @@ def practice_detail(slug):
             i for i in practice.published_initiatives if i.role == "cautionary"
         ],
         "findings": findings,
+        "evidence": evidence_profile(findings),
         "related": related_practices(practice),
     }
 
@@ -563,7 +580,12 @@ def initiative_detail(slug):
         part_of = (
             Initiative.objects.published().filter(pk=initiative.part_of_id).first()
         )
-    return {"object": initiative, "initiative": initiative, "part_of": part_of}
+    return {
+        "object": initiative,
+        "initiative": initiative,
+        "part_of": part_of,
+        "evidence": evidence_profile(initiative.published_findings),
+    }
 
 
 def jurisdiction_detail(slug):

@@ -47,6 +47,7 @@ class PageSitemap(_SiteSitemap):
         return [
             "practices:home",
             "practices:about",
+            "practices:about-basis",
             "practices:about-data",
             "practices:practice-list",
             "practices:initiative-list",

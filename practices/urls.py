@@ -11,6 +11,7 @@ app_name = "practices"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("about/basis/", views.about_basis, name="about-basis"),
     path("search/", views.search, name="search"),
     path("compare/", views.compare, name="compare"),
     path("gaps/", views.gap_map, name="gaps"),

@@ -17,15 +17,25 @@ def world(db):
     return build_world()
 
 
-def test_practice_page_attributes_the_recommendation_and_lists_sources(client, world):
+def test_practice_page_attributes_the_recommendation_with_a_numbered_reference(
+    client, world
+):
     html = client.get("/practices/create-task-forces/").content.decode()
+    assert "Recommended as a best practice in <cite>Invisible Chains</cite>" in html
+    # The marker leads to the section cited in the References list...
     assert (
-        'According to <cite><a href="/sources/invisible-chains/">Invisible Chains</a>'
-        "</cite> (section “Best practices”)</span>, a best practice is:" in html
+        '<sup class="ref" id="cite-1-1"><a href="#ref-1-1" aria-label="Reference 1, '
+        'section “Best practices”">[1]</a></sup>' in html
     )
-    sources = html[html.index('id="sources"') :]
-    assert "/sources/invisible-chains/" in sources
+    references = html[html.index('id="references"') :]
+    assert '<li id="ref-1">' in references
+    assert "/sources/invisible-chains/" in references
+    # ...which links back to the marker.
+    assert 'href="#cite-1-1"' in references
     assert "<strong>work</strong>" in html  # discussion rendered as Markdown
+    # The recommendation is the source's, but not a verbatim quotation.
+    assert '<p class="recommendation">Do the recommended thing' in html
+    assert "<blockquote" not in html
 
 
 def test_practice_page_hides_unpublished_initiatives(client, world):
@@ -43,12 +53,30 @@ def test_cautionary_initiative_is_never_shown_as_best_practice(client, world):
     assert "Practices it is contrasted with" in html
 
 
-def test_finding_with_a_claimant_is_attributed_to_the_claimant_and_source(
+def test_finding_page_shows_the_statement_with_its_reference_and_claimant(
     client, world
 ):
     html = client.get("/findings/cases-before-after/").content.decode()
-    assert "According to the task force&#x27;s coordinator, as reported in" in html
-    assert 'href="/sources/northeastern-study/"' in html
+    # The statement carries its own attribution; the page adds no "According to".
+    assert "According to" not in html[html.index("<main") :]
+    statement = html[html.index('<p class="statement">') :]
+    assert (
+        statement.startswith('<p class="statement">The source reports figure')
+        and '<sup class="ref"' in statement[: statement.index("</p>")]
+    )
+    assert "<dt>Whose claim</dt><dd>the task force&#x27;s coordinator</dd>" in html
+    references = html[html.index('id="references"') :]
+    # The study, as reported in the book, with the book's section.
+    assert 'href="/sources/northeastern-study/"' in references
+    assert 'as reported in <cite><a href="/sources/invisible-chains/">' in references
+    # The finding gives no section, so the one the study is reported in is used.
+    assert "Section “U.S. Human Trafficking Task Forces”" in references
+
+
+def test_an_empty_claimant_prints_nothing(client):
+    finding = f.make_finding("Anonymous", slug="anonymous", claimant="")
+    html = client.get(finding.get_absolute_url()).content.decode()
+    assert "Whose claim" not in html
 
 
 def test_unpublished_records_answer_404(client, world):

@@ -85,7 +85,7 @@ def test_home_to_united_states_task_force_practices_in_two_clicks(client, conten
     assert practices and {p.pk for p in practices} == {p.pk for p in expected}
     practice = client.get(practices[0].get_absolute_url())  # click 3
     html = practice.content.decode()
-    sources = html[html.index('id="sources"') :]
+    sources = html[html.index('id="references"') :]
     assert re.search(r'href="/sources/[^"]+/"', sources)
 
 

@@ -117,6 +117,7 @@ def world(db):
 PINNED = [
     ("home", {}, "/"),
     ("about", {}, "/about/"),
+    ("about-basis", {}, "/about/basis/"),
     ("search", {}, "/search/"),
     ("compare", {}, "/compare/"),
     ("practice-list", {}, "/practices/"),

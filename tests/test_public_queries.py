@@ -72,6 +72,7 @@ def urls(data):
         "/compare/?j=united-states&j=sweden",
         "/gaps/",
         "/about/",
+        "/about/basis/",
     ]
 
 

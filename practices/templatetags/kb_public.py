@@ -3,6 +3,7 @@
 from django import template
 
 from .. import charts, selectors, worldmap
+from ..models import Theme
 
 register = template.Library()
 
@@ -19,9 +20,30 @@ def finding_chart(finding):
     return charts.finding_chart_svg(finding)
 
 
+@register.simple_tag
+def by_theme(practices):
+    """The four themes in order, each with its practices from `practices` (a page's
+    at-a-glance summary), counted from the list the page already loaded."""
+    practices = list(practices)
+    return [
+        {
+            "value": value,
+            "label": label,
+            "practices": [p for p in practices if p.theme == value],
+        }
+        for value, label in Theme.choices
+    ]
+
+
 @register.filter
 def chartable(finding):
     return bool(charts.comparable_figures(finding.figures.all()))
+
+
+@register.filter
+def chartable_only(findings):
+    """The findings that have a chart: a page's key figures."""
+    return [finding for finding in findings if chartable(finding)]
 
 
 @register.simple_tag(takes_context=True)

@@ -27,7 +27,7 @@ from .lists import (
     jurisdiction_list,
     tag_list,
 )
-from .pages import about, home
+from .pages import about, about_basis, home
 from .search import search
 from .suggest import suggest_correction, suggest_practice, suggest_thanks
 from .versions import history, version_detail
@@ -38,6 +38,7 @@ __all__ = [
     "PracticeListView",
     "SourceListView",
     "about",
+    "about_basis",
     "about_data",
     "suggest_correction",
     "suggest_practice",

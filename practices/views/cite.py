@@ -101,6 +101,7 @@ def page_context(kind, obj, version=None, accessed=None):
         number, row, updated = version.number, version.row, version.updated
         permalink = page_path = version.get_absolute_url()
     title = getattr(row, kind.title_field)
+    pairs = _source_pairs(kind, obj)
     c = citations.page_citation(
         kind, obj.slug, title, updated, permalink, version=number, accessed=accessed
     )
@@ -122,7 +123,9 @@ def page_context(kind, obj, version=None, accessed=None):
                 {"fmt": fmt, "label": label, "href": f"{page_path}cite.{fmt}"}
                 for fmt, (label, _type) in DOWNLOADS.items()
             ],
-            "drawn_from": citations.drawn_from(_source_pairs(kind, obj)),
+            # (source, locator) pairs: the page's reference markers.
+            "sources": pairs,
+            "drawn_from": citations.drawn_from(pairs),
         },
         "meta": {
             "title": title,

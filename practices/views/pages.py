@@ -1,8 +1,8 @@
-"""The home page and the method page."""
+"""The home page and the method pages."""
 
 from django.shortcuts import render
 
-from .. import selectors
+from .. import evidence, selectors
 
 
 def home(request):
@@ -11,3 +11,15 @@ def home(request):
 
 def about(request):
     return render(request, "practices/about.html")
+
+
+def about_basis(request):
+    """The rubric for a finding's type of support (Finding.basis)."""
+    return render(
+        request,
+        "practices/about_basis.html",
+        {
+            "rubric": evidence.rubric(),
+            "how_curators_assign": evidence.HOW_CURATORS_ASSIGN,
+        },
+    )

@@ -48,6 +48,7 @@ PAGE_TYPES = {
     "compare": "/compare/?j=united-states&j=sweden",
     "gap-map": "/gaps/",
     "about": "/about/",
+    "about-basis": "/about/basis/",
     "about-data": "/about/data/",
     "suggest-practice": "/suggest/",
     "suggest-correction": "/practices/us-proactive-local-police-initiatives/suggest/",

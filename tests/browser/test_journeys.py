@@ -69,8 +69,8 @@ def test_researcher_narrows_by_country_and_tags_pages_through_and_reaches_source
 
     page.get_by_role("link", name="Shelter network 24").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Shelter network 24")
-    sources = page.get_by_role("region", name="Sources")
-    sources.get_by_role("link", name=book.title).click()
+    references = page.get_by_role("region", name="References")
+    references.get_by_role("link", name=book.title).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(book.title)
 
 
