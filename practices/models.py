@@ -130,6 +130,12 @@ class Jurisdiction(Publishable):
     # "/<pk of country>/<pk of state>/<pk>/": lets a country's page and filters take
     # in everything below it with one indexed prefix match. Kept by signals.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    alternate_names = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other names the place is known by, separated by commas (Gothenburg "
+        "for Göteborg): search finds the place and its records under these too.",
+    )
     description = models.TextField(blank=True, help_text="Markdown.")
 
     history = HistoricalRecords()
