@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 
 from .. import citations, versions
 from ..models import Initiative, Status
+from ..site import absolute, site_url
 
 DOWNLOADS = {
     "bib": ("BibTeX", "application/x-bibtex; charset=utf-8"),
@@ -42,7 +43,7 @@ def _place(jurisdiction):
     return {
         "@type": "Place",
         "name": jurisdiction.name,
-        "url": settings.SITE_URL + jurisdiction.get_absolute_url(),
+        "url": absolute(jurisdiction.get_absolute_url()),
     }
 
 
@@ -50,7 +51,7 @@ def _organization():
     return {
         "@type": "Organization",
         "name": settings.SITE_NAME,
-        "url": settings.SITE_URL,
+        "url": site_url(),
     }
 
 
@@ -106,7 +107,7 @@ def page_context(kind, obj, version=None, accessed=None):
     )
     text = next((getattr(row, f) for f in kind.text_fields if getattr(row, f)), "")
     description = Truncator(" ".join(text.split())).chars(300)
-    canonical = settings.SITE_URL + page_path
+    canonical = absolute(page_path)
     return {
         "cite": {
             "kind": kind,
