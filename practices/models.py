@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .history import TagsSnapshotHistory
+from .history import SnapshotHistory, TagsAndSnapshotHistory
 
 
 class Status(models.TextChoices):
@@ -372,7 +372,7 @@ class Initiative(Publishable):
     search_vector = search_vector_field()
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[TagsSnapshotHistory]
+        excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]
     )
 
     class Meta:
@@ -420,7 +420,7 @@ class BestPractice(Publishable):
     search_vector = search_vector_field()
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[TagsSnapshotHistory]
+        excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]
     )
 
     class Meta:
@@ -561,7 +561,9 @@ class Finding(Publishable):
     search_vector = search_vector_field()
 
     objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"], bases=[SnapshotHistory]
+    )
 
     class Meta:
         ordering = ["title"]

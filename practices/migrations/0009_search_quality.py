@@ -18,6 +18,9 @@ and place names searched (issue 18).
   0004's BEFORE UPDATE trigger) or their FTS row (SQLite, the AFTER UPDATE trigger
   here), whatever writes the rows (the ORM, loaddata, raw SQL).
 
+Also `snapshot` on the history rows of best practices, initiatives and findings
+(issue 18, part 5): the tags, sources, figures and links each version showed.
+
 Must match practices.search (copied, not imported: a migration stays as written).
 A later migration that rebuilds one of these tables on SQLite (Django does that for
 most field changes) drops its triggers: tests/test_search_relevance.py then fails.
@@ -332,6 +335,27 @@ class Migration(migrations.Migration):
                 ),
             )
             for model_name in ("historicaljurisdiction", "jurisdiction")
+        ),
+        # Complete versions (issue 18, part 5): each history row of a practice,
+        # initiative or finding keeps its tags, sources, figures and links.
+        *(
+            migrations.AddField(
+                model_name=model_name,
+                name="snapshot",
+                field=models.JSONField(
+                    blank=True,
+                    editable=False,
+                    help_text="Tags, sources, figures and links as the page showed "
+                    "them.",
+                    null=True,
+                    verbose_name="as published",
+                ),
+            )
+            for model_name in (
+                "historicalbestpractice",
+                "historicalfinding",
+                "historicalinitiative",
+            )
         ),
         SearchQuality(),
     ]

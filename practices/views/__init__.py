@@ -29,7 +29,7 @@ from .lists import (
 )
 from .pages import about, home
 from .search import search
-from .versions import history, version_detail
+from .versions import history, version_changes, version_detail
 
 __all__ = [
     "FindingListView",
@@ -57,5 +57,6 @@ __all__ = [
     "source_detail",
     "tag_detail",
     "tag_list",
+    "version_changes",
     "version_detail",
 ]

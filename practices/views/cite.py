@@ -8,8 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import Truncator
 
-from .. import citations, versions
-from ..models import Initiative, Status
+from .. import citations, history, versions
+from ..models import Initiative, Source, Status
 from ..site import absolute, site_url
 
 DOWNLOADS = {
@@ -37,6 +37,17 @@ def _source_pairs(kind, obj):
             )
         return [(row.source, row.locator) for row in rows]
     return []
+
+
+def _version_source_pairs(kind, obj, version):
+    """The sources a version cited, as it recorded them; a version recorded before
+    sources were kept cites the record's current ones."""
+    snapshot = getattr(version.row, "snapshot", None)
+    if snapshot is None:
+        return _source_pairs(kind, obj)
+    pairs = history.snapshot_sources(snapshot)
+    sources = Source.objects.published().in_bulk([pk for pk, _ in pairs])
+    return [(sources[pk], locator) for pk, locator in pairs if pk in sources]
 
 
 def _place(jurisdiction):
@@ -123,7 +134,11 @@ def page_context(kind, obj, version=None, accessed=None):
                 {"fmt": fmt, "label": label, "href": f"{page_path}cite.{fmt}"}
                 for fmt, (label, _type) in DOWNLOADS.items()
             ],
-            "drawn_from": citations.drawn_from(_source_pairs(kind, obj)),
+            "drawn_from": citations.drawn_from(
+                _source_pairs(kind, obj)
+                if version is None
+                else _version_source_pairs(kind, obj, version)
+            ),
         },
         "meta": {
             "title": title,
