@@ -325,6 +325,8 @@ def _sqlite_words_like(word):
     """Words of the public records holding the indexed stems most like `word`: the
     FTS5 vocabularies hold stems ("prostitut"), the records the words themselves."""
     folded = fold(word)
+    if not folded:
+        return []
     tables = [fts_table(spec.model) for spec in SPECS]
     with connection.cursor() as cursor:
         # Misspellings rarely change the first letter: that bounds the vocabulary
@@ -424,12 +426,11 @@ def search(q):
         and sum(len(records) for _, records, _ in found) < RESULTS_PER_KIND
     ):
         for spec, records, similar in found:
-            seen = [r.pk for r in records + similar]
-            if len(seen) < RESULTS_PER_KIND:
+            if len(records) < RESULTS_PER_KIND:
                 similar.extend(
-                    similar_matches(_searchable(spec), q).exclude(pk__in=seen)[
-                        : RESULTS_PER_KIND - len(seen)
-                    ]
+                    similar_matches(_searchable(spec), q).exclude(
+                        pk__in=[r.pk for r in records]
+                    )[: RESULTS_PER_KIND - len(records)]
                 )
     words = terms(q) + [w for forms in query_words(q) for w in forms]
     similar_words = words + terms(suggestion)

@@ -36,6 +36,8 @@ LIGHTHOUSE_PAGES = {n: p for n, p in PAGE_TYPES.items() if n not in NOT_FOUND}
 LIGHTHOUSE_SKIPPED_AUDITS = {
     "search": ["--skip-audits=is-crawlable"],
     "practice-history": ["--skip-audits=is-crawlable"],
+    "practice-changes": ["--skip-audits=is-crawlable"],
+    "search-suggestion": ["--skip-audits=is-crawlable"],
 }
 
 
