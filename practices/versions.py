@@ -205,5 +205,7 @@ def version_changes(kind, before, after):
     return {
         "fields": fields,
         "sections": sections,
-        "links_known": old_sections is not None and new_sections is not None,
+        # A jurisdiction's page links nothing a version would keep.
+        "links_known": not hasattr(after.row, "snapshot")
+        or (old_sections is not None and new_sections is not None),
     }

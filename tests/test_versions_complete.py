@@ -111,3 +111,12 @@ def test_draft_links_are_not_shown_in_a_version(client):
     )
     history_snapshot_refresh(practice)
     assert "Secret plan" not in page(client, f"{practice.get_absolute_url()}v/1/")
+
+
+def test_a_jurisdiction_changes_page_compares_its_text(client):
+    place = f.make_jurisdiction("Freedonia", description="A small country.")
+    place.description = "A small coastal country."
+    place.save()
+    changes = page(client, f"{place.get_absolute_url()}v/2/changes/")
+    assert "A small <ins>coastal</ins> country." in changes
+    assert "were not recorded" not in changes
