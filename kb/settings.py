@@ -53,7 +53,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get(
     "KB_SITE_NAME", "Anti-Trafficking Best Practice Knowledge Base"
 )
-SITE_URL = os.environ.get("KB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset: each request's own scheme and host (practices/site.py); `check --deploy`
+# warns about that in production.
+SITE_URL = os.environ.get("KB_SITE_URL", "").rstrip("/")
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "kb.middleware.RejectNulBytesMiddleware",
     # A database that does not answer: 503 with Retry-After, not 500.
     "kb.middleware.DatabaseUnavailableMiddleware",
+    # Remembers the request's address for absolute URLs (practices/site.py).
+    "practices.site.SiteURLMiddleware",
     # Whole pages for anonymous visitors, before the session and everything after
     # it; it checks authentication itself (practices/cache.py).
     "practices.cache.PageCacheMiddleware",

@@ -6,4 +6,4 @@ class PracticesConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from . import signals, signals_cache  # noqa: F401
+        from . import signals, signals_cache, site  # noqa: F401

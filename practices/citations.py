@@ -22,6 +22,8 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from .site import absolute
+
 MONTHS = [
     "January",
     "February",
@@ -131,7 +133,7 @@ def page_citation(kind, slug, title, updated, path, version=None, accessed=None)
         kind_label=kind.label,
         updated=_as_date(updated),
         accessed=accessed or timezone.localdate(),
-        url=settings.SITE_URL + path,
+        url=absolute(path),
         key=key,
         version=version,
     )

@@ -35,6 +35,7 @@ from .models import (
     TaggedInitiative,
     TaggedPractice,
 )
+from .site import absolute, site_url
 
 CHUNK = 1000
 # A byte-order mark tells spreadsheet programs (Excel above all) the file is UTF-8.
@@ -64,7 +65,7 @@ class SourceRef:
 
 
 def _url(obj):
-    return settings.SITE_URL + obj.get_absolute_url()
+    return absolute(obj.get_absolute_url())
 
 
 def _when(value):
@@ -587,9 +588,9 @@ def dataset_sections():
 def dataset_chunks():
     head = {
         "name": settings.SITE_NAME,
-        "url": settings.SITE_URL,
+        "url": site_url(),
         "generated": datetime.datetime.now(datetime.UTC).isoformat(),
-        "dictionary": settings.SITE_URL + "/about/data/",
+        "dictionary": absolute("/about/data/"),
     }
     yield _dumps(head)[:-1]
     for name, queryset, columns in dataset_sections():

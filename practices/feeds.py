@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from .models import BestPractice, Jurisdiction
 from .selectors import within
+from .site import absolute
 
 LIMIT = 50
 
@@ -22,8 +23,16 @@ class PracticeFeed(Feed):
     def title(self, obj=None):
         return f"New and updated best practices · {settings.SITE_NAME}"
 
+    # Absolute links on the public address (practices/site.py), not on whatever
+    # host Django's syndication framework would take from the request.
     def link(self, obj=None):
-        return reverse("practices:practice-list")
+        return absolute(reverse("practices:practice-list"))
+
+    def feed_url(self, obj=None):
+        return absolute(reverse("practices:feed-practices"))
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
 
     def subtitle(self, obj=None):
         return "Best practices recommended by published sources, newest changes first."
@@ -71,7 +80,10 @@ class TagPracticeFeed(PracticeFeed):
         return f"Best practices tagged “{obj.name}” · {settings.SITE_NAME}"
 
     def link(self, obj=None):
-        return reverse("practices:tag-detail", kwargs={"slug": obj.slug})
+        return absolute(reverse("practices:tag-detail", kwargs={"slug": obj.slug}))
+
+    def feed_url(self, obj=None):
+        return absolute(reverse("practices:feed-tag", kwargs={"slug": obj.slug}))
 
     def practices(self, obj):
         return BestPractice.objects.published().filter(tags__slug=obj.slug)
@@ -85,7 +97,12 @@ class JurisdictionPracticeFeed(PracticeFeed):
         return f"Best practices from {obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj=None):
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj=None):
+        return absolute(
+            reverse("practices:feed-jurisdiction", kwargs={"slug": obj.slug})
+        )
 
     def practices(self, obj):
         return BestPractice.objects.published().filter(within(obj))

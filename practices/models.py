@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .history import TagsSnapshotHistory
+from .history import SnapshotHistory, TagsAndSnapshotHistory
 
 
 class Status(models.TextChoices):
@@ -130,6 +130,12 @@ class Jurisdiction(Publishable):
     # "/<pk of country>/<pk of state>/<pk>/": lets a country's page and filters take
     # in everything below it with one indexed prefix match. Kept by signals.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    alternate_names = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other names the place is known by, separated by commas (Gothenburg "
+        "for Göteborg): search finds the place and its records under these too.",
+    )
     description = models.TextField(blank=True, help_text="Markdown.")
 
     history = HistoricalRecords()
@@ -395,7 +401,7 @@ class Initiative(Publishable):
 
     objects = InitiativeQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[TagsSnapshotHistory]
+        excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]
     )
 
     class Meta:
@@ -443,7 +449,7 @@ class BestPractice(Publishable):
     search_vector = search_vector_field()
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[TagsSnapshotHistory]
+        excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]
     )
 
     class Meta:
@@ -575,7 +581,9 @@ class Finding(Publishable):
     search_vector = search_vector_field()
 
     objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"], bases=[SnapshotHistory]
+    )
 
     class Meta:
         ordering = ["title"]

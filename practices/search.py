@@ -1,18 +1,27 @@
-"""One search over the public records.
+"""One search over the public records, with the same quality on both databases.
 
-PostgreSQL: full-text search ranked with the title weighted (A) over the body (B),
-served by the GIN indexes of migrations 0003 and 0004. Best practices, initiatives
-and findings (the big tables) keep that vector in a stored `search_vector` column
-(migration 0004's triggers fill it), which the filter and the ranking read instead
-of recomputing each match's vector. Only when full-text search finds fewer than a
-page of results in all does the search page try trigram similarity on the titles
-("did you mean"), so a small misspelling still finds a record, and the page says
-so. Other databases (SQLite in development and tests): every word must appear,
-case-insensitively, in the title or the body.
+Accents are ignored, word forms match (stemming), and a record is found by its
+title, its tags, the names (and alternate names) of its place and the places above
+it, and its body; records titled or tagged with the words come first. When nothing
+matches, "did you mean" offers the closest known words and shows what they find.
+
+PostgreSQL: full-text search in the `kb_english` configuration (unaccent, then
+English stemming; migration 0009), ranked with the title and tags (A) over places
+(B) over the body (C). Best practices, initiatives and findings keep that vector in
+a stored `search_vector` column that triggers fill (migrations 0004 and 0009); the
+other kinds are served by expression indexes (0003, 0009). When full-text search
+finds fewer than a page of results in all, trigram similarity on the titles adds
+records whose title looks like the query. SQLite: one FTS5 table per kind (porter
+stemmer over unicode61 without diacritics, migration 0009) with the same columns
+and triggers, ranked by matches in the title or tags first, then bm25.
 """
 
+import difflib
+import operator
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -21,10 +30,12 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from taggit.models import Tag
 
 from .models import (
     BestPractice,
@@ -33,12 +44,38 @@ from .models import (
     Jurisdiction,
     Organization,
     Source,
+    Status,
 )
 
-CONFIG = "english"
+CONFIG = "kb_english"
+# ts_rank's weights for D, C, B, A: a match in the title or a tag (A) outweighs any
+# number of matches in the place names (B) or the body (C).
+RANK_WEIGHTS = [0.02, 0.05, 0.2, 1.0]
+# bm25's weights for the FTS5 columns title, tags, places, body (SQLite).
+BM25_WEIGHTS = "10.0, 10.0, 3.0, 1.0"
 # Below this trigram similarity a title is not taken for a misspelling of the query.
 TRIGRAM_THRESHOLD = 0.3
+# Below this likeness (difflib's ratio) a known word is not offered for a query word.
+SUGGESTION_CUTOFF = 0.75
+# pg_trgm's word similarity above which a title's word is considered (PostgreSQL).
+WORD_SIMILARITY = 0.5
 RESULTS_PER_KIND = 20
+
+# Too common to narrow a search: dropped from queries on both databases (PostgreSQL
+# would drop them anyway, FTS5 would require them).
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from in into is it its of on or that the their "
+    "this to was were with".split()
+)
+# Plurals that neither stemmer brings back to the singular ("children" stays
+# "children"): a search for one form also looks for the other.
+IRREGULAR_PLURALS = {
+    "children": "child",
+    "women": "woman",
+    "men": "man",
+    "people": "person",
+}
+OTHER_FORM = IRREGULAR_PLURALS | {v: k for k, v in IRREGULAR_PLURALS.items()}
 
 
 @dataclass(frozen=True)
@@ -47,15 +84,25 @@ class Spec:
     label: str
     title: str
     body: tuple
+    # Searched as strongly as the title (computed-vector kinds only; the stored
+    # vectors and FTS rows take tags from the tag tables).
+    strong: tuple = ()
 
 
-# The order results are shown in. Migration 0003 indexes exactly these vectors:
-# change one and change it there too (test_search_postgres checks the plan).
+# The order results are shown in. Migration 0009 indexes exactly these vectors and
+# fills the FTS5 tables with these columns: change one and change it there too
+# (test_search_postgres checks the plan).
 SPECS = [
     Spec(BestPractice, "Best practices", "title", ("recommendation", "discussion")),
     Spec(Initiative, "Initiatives", "title", ("summary", "description")),
     Spec(Finding, "Findings", "title", ("statement", "claimant")),
-    Spec(Jurisdiction, "Jurisdictions", "name", ("description",)),
+    Spec(
+        Jurisdiction,
+        "Jurisdictions",
+        "name",
+        ("description",),
+        strong=("alternate_names",),
+    ),
     Spec(Organization, "Organizations", "name", ("description",)),
     Spec(Source, "Sources", "title", ("authors", "description")),
 ]
@@ -67,8 +114,8 @@ def is_postgres():
 
 
 def vector(spec):
-    return SearchVector(spec.title, weight="A", config=CONFIG) + SearchVector(
-        *spec.body, weight="B", config=CONFIG
+    return SearchVector(spec.title, *spec.strong, weight="A", config=CONFIG) + (
+        SearchVector(*spec.body, weight="C", config=CONFIG)
     )
 
 
@@ -81,8 +128,8 @@ def has_stored_vector(model):
 
 
 def stored_or_computed_vector(spec):
-    """The stored column where the model has one (the same value), else the
-    expression that 0003's index covers."""
+    """The stored column where the model has one, else the expression that 0009's
+    index covers."""
     return F("search_vector") if has_stored_vector(spec.model) else vector(spec)
 
 
@@ -91,8 +138,84 @@ def terms(q):
     return [w for w in re.findall(r"\w[\w'’-]*", q or "") if len(w) > 1][:10]
 
 
+def fold(word):
+    """Lower case without accents, as both databases compare words."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def query_words(q):
+    """The query as the databases run it: for each word that counts, the forms to
+    look for (any one will do); every word must match."""
+    groups = []
+    for word in terms(q):
+        lowered = word.lower()
+        if lowered in STOP_WORDS:
+            continue
+        forms = (lowered, OTHER_FORM[lowered]) if lowered in OTHER_FORM else (lowered,)
+        groups.append(forms)
+    return groups
+
+
 def _query(q):
-    return SearchQuery(q, search_type="websearch", config=CONFIG)
+    """The PostgreSQL query for `q`, or None when no word counts."""
+    groups = query_words(q)
+    if not groups:
+        return None
+
+    def search_query(word):
+        return SearchQuery(word, search_type="plain", config=CONFIG)
+
+    return reduce(
+        operator.and_,
+        (reduce(operator.or_, map(search_query, forms)) for forms in groups),
+    )
+
+
+def _fts_expression(q):
+    """The FTS5 MATCH expression for `q`: every word quoted (so nothing the user
+    types is read as FTS5 syntax), or "" when no word counts."""
+
+    def quoted(word):
+        return '"' + word.replace('"', '""') + '"'
+
+    return " AND ".join(
+        "(" + " OR ".join(map(quoted, forms)) + ")" for forms in query_words(q)
+    )
+
+
+def fts_table(model):
+    return f"{model._meta.db_table}_fts"
+
+
+def _fts_matching(queryset, q):
+    """SQLite: `queryset` narrowed to FTS5 matches, those matching in the title or
+    a tag first, then by bm25."""
+    spec = SPEC_BY_MODEL[queryset.model]
+    expression = _fts_expression(q)
+    if not expression:
+        return queryset.none()
+    fts = fts_table(queryset.model)
+    matches = f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s'
+    # A scalar subquery per match, correlated by rowid: only ever used to order.
+    bm25 = RawSQL(
+        f'SELECT bm25("{fts}", {BM25_WEIGHTS}) FROM "{fts}" WHERE "{fts}" MATCH %s '
+        f'AND "{fts}".rowid = "{queryset.model._meta.db_table}"."id"',
+        [expression],
+    )
+    strong = Case(
+        When(
+            pk__in=RawSQL(matches, [f"{{title tags}} : ({expression})"]),
+            then=Value(1),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.filter(pk__in=RawSQL(matches, [expression]))
+        .alias(strong=strong, bm25=bm25)
+        .order_by("-strong", "bm25", spec.title)
+    )
 
 
 def ranked(queryset, q):
@@ -103,48 +226,43 @@ def ranked(queryset, q):
     # back, so PostgreSQL neither computes nor sorts it for every match.
     return queryset.alias(
         search=vector_or_column,
-        rank=SearchRank(vector_or_column, _query(q)),
+        rank=SearchRank(vector_or_column, _query(q), weights=RANK_WEIGHTS),
         similarity=TrigramSimilarity(spec.title, q),
     ).order_by((F("rank") + F("similarity")).desc(), spec.title)
 
 
 def matching(queryset, q):
-    """`queryset` narrowed to records matching `q`, best matches first on
-    PostgreSQL (callers that sort by something else order afterwards): the list
-    pages' word filter, where exact and similar titles count alike."""
+    """`queryset` narrowed to records matching `q`, best matches first (callers
+    that sort by something else order afterwards): the list pages' word filter.
+    On PostgreSQL exact and similar titles count alike."""
+    if not is_postgres():
+        return _fts_matching(queryset, q)
     spec = SPEC_BY_MODEL[queryset.model]
-    if is_postgres():
-        return ranked(queryset, q).filter(
-            Q(search=_query(q)) | Q(**{f"{spec.title}__trigram_similar": q})
-        )
-    words = terms(q)
-    if not words:
+    if _query(q) is None:
         return queryset.none()
-    for word in words:
-        condition = Q(**{f"{spec.title}__icontains": word})
-        for field in spec.body:
-            condition |= Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(condition)
-    title_hits = Case(
-        When(Q(**{f"{spec.title}__icontains": words[0]}), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
+    return ranked(queryset, q).filter(
+        Q(search=_query(q)) | Q(**{f"{spec.title}__trigram_similar": q})
     )
-    return queryset.annotate(title_hit=title_hits).order_by("-title_hit", spec.title)
 
 
 def exact_matches(queryset, q):
-    """`queryset` narrowed to full-text matches of `q`, best first (PostgreSQL).
+    """`queryset` narrowed to full-text matches of `q`, best first.
 
-    Ranked over the stored vector alone (no trigram similarity to compute for
-    every match): "forced labour" matches some 12,000 practices at 100,000.
+    On PostgreSQL ranked over the stored vector alone (no trigram similarity to
+    compute for every match): "forced labour" matches some 12,000 practices at
+    100,000.
     """
+    if not is_postgres():
+        return _fts_matching(queryset, q)
+    query = _query(q)
+    if query is None:
+        return queryset.none()
     spec = SPEC_BY_MODEL[queryset.model]
     vector_or_column = stored_or_computed_vector(spec)
-    query = _query(q)
     return (
         queryset.alias(
-            search=vector_or_column, rank=SearchRank(vector_or_column, query)
+            search=vector_or_column,
+            rank=SearchRank(vector_or_column, query, weights=RANK_WEIGHTS),
         )
         .filter(search=query)
         .order_by(F("rank").desc(), spec.title)
@@ -173,41 +291,153 @@ def _searchable(spec):
     return queryset
 
 
-def search(q):
-    """Results grouped by kind: [{"label", "kind", "hits", "similar"}, ...], kinds
-    with none left out, at most RESULTS_PER_KIND hits each.
+def _postgres_words_like(word):
+    """Words of the public titles, alternate names and tags that look like `word`
+    (trigram indexes), in one query."""
+    published = Status.PUBLISHED
+    parts = [
+        _searchable(spec)
+        .filter(**{f"{column}__trigram_word_similar": word})
+        .values_list(column)[:10]
+        for spec in SPECS
+        for column in (spec.title, *spec.strong)
+    ]
+    tags = (
+        Tag.objects.filter(name__trigram_word_similar=word)
+        .filter(
+            Q(practices_taggedpractice_items__content_object__status=published)
+            | Q(practices_taggedinitiative_items__content_object__status=published)
+        )
+        .values_list("name")[:10]
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A misspelling shares fewer trigrams with the word than pg_trgm's default
+        # asks (0.6): "Stokholm" and "Stockholm" share 0.58. LOCAL: for this
+        # transaction only.
+        cursor.execute(
+            f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"
+        )
+        texts = [text for (text,) in tags.union(*parts, all=True)]
+    return re.findall(r"\w+", " ".join(texts))
 
-    One query per kind, whatever the number of matches. When the exact matches of
-    every kind add up to fewer than a page (RESULTS_PER_KIND), a second pass, one
-    more query per kind, adds records whose titles are similar to the query (a
-    misspelling): those hits are marked `similar` and come after the exact ones.
-    The second pass is not run for a query that already found plenty: it rechecks
-    every title sharing a few letters with the query (16,000 for "forced labour"
-    at 100,000 practices), the slower half of a search.
+
+def _sqlite_words_like(word):
+    """Words of the public records holding the indexed stems most like `word`: the
+    FTS5 vocabularies hold stems ("prostitut"), the records the words themselves."""
+    folded = fold(word)
+    if not folded:
+        return []
+    tables = [fts_table(spec.model) for spec in SPECS]
+    with connection.cursor() as cursor:
+        # Misspellings rarely change the first letter: that bounds the vocabulary
+        # read.
+        cursor.execute(
+            " UNION ".join(
+                f'SELECT term FROM "{table}_vocab" WHERE term >= %s AND term < %s'
+                for table in tables
+            ),
+            [folded[0], chr(ord(folded[0]) + 1)] * len(tables),
+        )
+        stems = [term for (term,) in cursor.fetchall()]
+        close = difflib.get_close_matches(folded, stems, n=3, cutoff=0.7)
+        if not close:
+            return []
+        match = " OR ".join('"' + stem.replace('"', '""') + '"' for stem in close)
+        cursor.execute(
+            " UNION ALL ".join(
+                "SELECT * FROM (SELECT title || ' ' || tags || ' ' || places || ' ' "
+                f'|| body FROM "{table}" WHERE "{table}" MATCH %s LIMIT 5)'
+                for table in tables
+            ),
+            [match] * len(tables),
+        )
+        return re.findall(r"\w+", " ".join(text for (text,) in cursor.fetchall()))
+
+
+def _is_known(word):
+    return any(exact_matches(_searchable(spec), word).exists() for spec in SPECS)
+
+
+def did_you_mean(q):
+    """`q` with each word that matches nothing replaced by the most alike public
+    word, or "" when no word could be bettered. Asked only when `q` matched
+    nothing."""
+    words = terms(q)
+    suggested, changed = [], False
+    for word in words:
+        # A query of one word that matched nothing: the word is unknown.
+        if word.lower() in STOP_WORDS or (len(words) > 1 and _is_known(word)):
+            suggested.append(word)
+            continue
+        folded = fold(word)
+        like = _postgres_words_like if is_postgres() else _sqlite_words_like
+        candidates = {fold(w) for w in like(word) if len(w) > 1}
+        best = difflib.get_close_matches(
+            folded, candidates - {folded}, n=1, cutoff=SUGGESTION_CUTOFF
+        )
+        if best:
+            suggested.append(best[0])
+            changed = True
+        else:
+            suggested.append(word)
+    return " ".join(suggested) if changed else ""
+
+
+@dataclass
+class Results:
+    """Hits grouped by kind ([{"label", "kind", "hits", "similar"}, ...], kinds with
+    none left out), and the query offered instead when nothing matched."""
+
+    groups: list = field(default_factory=list)
+    suggestion: str = ""
+
+
+def search(q):
+    """Search every kind of public record, at most RESULTS_PER_KIND hits each.
+
+    One query per kind, whatever the number of matches. When nothing matches, "did
+    you mean" looks for a better spelling of each word that matches nothing, and
+    the hits for it follow, marked `similar`. On PostgreSQL, when the exact matches
+    of every kind add up to fewer than a page (RESULTS_PER_KIND), one more query
+    per kind adds records whose titles are similar to the query (also `similar`).
+    That pass is not run for a query that already found plenty: it rechecks every
+    title sharing a few letters with the query (16,000 for "forced labour" at
+    100,000 practices), the slower half of a search.
     """
     q = (q or "").strip()
     if not q:
-        return []
-    words = terms(q)
-    found = []
-    for spec in SPECS:
-        queryset = _searchable(spec)
-        if is_postgres():
-            records = list(exact_matches(queryset, q)[:RESULTS_PER_KIND])
-        else:
-            records = list(matching(queryset, q)[:RESULTS_PER_KIND])
-        found.append((spec, records, []))
-    if is_postgres() and sum(len(r) for _, r, _ in found) < RESULTS_PER_KIND:
+        return Results()
+    found = [
+        (spec, list(exact_matches(_searchable(spec), q)[:RESULTS_PER_KIND]), [])
+        for spec in SPECS
+    ]
+    suggestion = ""
+    if not any(records for _, records, _ in found):
+        suggestion = did_you_mean(q)
+        if suggestion:
+            for spec, _, similar in found:
+                similar.extend(
+                    exact_matches(_searchable(spec), suggestion)[:RESULTS_PER_KIND]
+                )
+    # A suggestion that found something is the better help: no trigram pass then.
+    if (
+        is_postgres()
+        and not any(similar for _, _, similar in found)
+        and sum(len(records) for _, records, _ in found) < RESULTS_PER_KIND
+    ):
         for spec, records, similar in found:
-            similar.extend(
-                similar_matches(_searchable(spec), q).exclude(
-                    pk__in=[r.pk for r in records]
-                )[: RESULTS_PER_KIND - len(records)]
-            )
+            if len(records) < RESULTS_PER_KIND:
+                similar.extend(
+                    similar_matches(_searchable(spec), q).exclude(
+                        pk__in=[r.pk for r in records]
+                    )[: RESULTS_PER_KIND - len(records)]
+                )
+    words = terms(q) + [w for forms in query_words(q) for w in forms]
+    similar_words = words + terms(suggestion)
     groups = []
     for spec, records, similar in found:
         hits = [_hit(spec, record, words) for record in records] + [
-            _hit(spec, record, words, similar=True) for record in similar
+            _hit(spec, record, similar_words, similar=True) for record in similar
         ]
         if hits:
             groups.append(
@@ -218,7 +448,7 @@ def search(q):
                     "similar": bool(similar),
                 }
             )
-    return groups
+    return Results(groups=groups, suggestion=suggestion)
 
 
 @dataclass

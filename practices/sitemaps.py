@@ -1,9 +1,8 @@
 """The sitemap: every published detail page with its last change. Addresses use
-settings.SITE_URL, the site's public address, whatever host the request came to."""
+the site's public address (practices/site.py)."""
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -15,14 +14,15 @@ from .models import (
     Organization,
     Source,
 )
+from .site import site_url
 
 
 class _SiteSitemap(Sitemap):
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(site_url()).netloc
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme or "https"
+        return urlsplit(site_url()).scheme or "https"
 
 
 class RecordSitemap(_SiteSitemap):

@@ -60,6 +60,12 @@ for _kind, _prefix in [
             _extra,
             name=f"{_kind}-version",
         ),
+        path(
+            f"{_prefix}/<str:slug>/v/<int:n>/changes/",
+            views.version_changes,
+            _extra,
+            name=f"{_kind}-version-changes",
+        ),
     ]
     for _fmt in ("bib", "ris", "json"):
         urlpatterns += [

@@ -5,12 +5,16 @@ A record's versions are the historical rows saved while it was published, number
 its own historical row, so a version permalink never changes after later edits.
 """
 
+import difflib
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .models import BestPractice, Finding, Initiative, Jurisdiction, Status
 
@@ -92,9 +96,17 @@ class Version:
     def get_absolute_url(self):
         return version_url(self.kind, self.row.slug, self.number)
 
+    @property
+    def changes_url(self):
+        return changes_url(self.kind, self.row.slug, self.number)
+
 
 def version_url(kind, slug, number):
     return reverse(kind.url_name("version"), kwargs={"slug": slug, "n": number})
+
+
+def changes_url(kind, slug, number):
+    return reverse(kind.url_name("version-changes"), kwargs={"slug": slug, "n": number})
 
 
 def history_url(kind, slug):
@@ -126,3 +138,74 @@ def version_get(kind, slug, number):
         raise Http404("There is no such version of this page.")
     row = _published_rows(obj)[number - 1]
     return obj, Version(number=number, latest=latest, row=row, kind=kind)
+
+
+def previous_version(kind, obj, version):
+    """The version before `version`, or None for the first."""
+    if version.number == 1:
+        return None
+    row = _published_rows(obj)[version.number - 2]
+    return Version(number=version.number - 1, latest=version.latest, row=row, kind=kind)
+
+
+def word_diff(before, after):
+    """`after` against `before` word by word, as HTML: removed words in <del>,
+    added ones in <ins>. Everything escaped first."""
+    old, new = (before or "").split(), (after or "").split()
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(old[a1:a2])))
+            continue
+        if a2 > a1:
+            parts.append(f"<del>{escape(' '.join(old[a1:a2]))}</del>")
+        if b2 > b1:
+            parts.append(f"<ins>{escape(' '.join(new[b1:b2]))}</ins>")
+    return mark_safe(" ".join(parts))  # each part escaped above
+
+
+def version_changes(kind, before, after):
+    """What changed from version `before` to version `after`: the fields whose text
+    changed (with a word diff) and, per section of the snapshot, the items added
+    and removed. A section is "unknown" when either version predates snapshots."""
+    names = (kind.title_field, *kind.text_fields, "theme", "kind")
+    fields = []
+    for name in names:
+        try:
+            field = after.row._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        old, new = getattr(before.row, name), getattr(after.row, name)
+        if old != new:
+            if field.choices:
+                old = dict(field.flatchoices).get(old, old)
+                new = dict(field.flatchoices).get(new, new)
+            fields.append(
+                {
+                    "label": field.verbose_name.capitalize(),
+                    "diff": word_diff(str(old or ""), str(new or "")),
+                }
+            )
+    old_sections = getattr(before.row, "snapshot", None)
+    new_sections = getattr(after.row, "snapshot", None)
+    sections = []
+    if old_sections is not None and new_sections is not None:
+        old_by_key = {s["key"]: s for s in old_sections}
+        for section in new_sections:
+            old_items = old_by_key.get(section["key"], {"items": []})["items"]
+            old_texts = {item["text"] for item in old_items}
+            new_texts = {item["text"] for item in section["items"]}
+            added = [i for i in section["items"] if i["text"] not in old_texts]
+            removed = [i for i in old_items if i["text"] not in new_texts]
+            if added or removed:
+                sections.append(
+                    {"label": section["label"], "added": added, "removed": removed}
+                )
+    return {
+        "fields": fields,
+        "sections": sections,
+        # A jurisdiction's page links nothing a version would keep.
+        "links_known": not hasattr(after.row, "snapshot")
+        or (old_sections is not None and new_sections is not None),
+    }

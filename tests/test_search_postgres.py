@@ -23,14 +23,14 @@ def test_a_title_match_ranks_above_a_body_match(client):
     f.make_practice(
         "Answer the phone", recommendation="Run a hotline that answers all night."
     )
-    groups = search.search("hotline")
+    groups = search.search("hotline").groups
     titles = [h.record.title for h in groups[0]["hits"]]
     assert titles == ["Hotline for victims", "Answer the phone"]
 
 
 def test_stemming_finds_other_forms_of_a_word(client):
     f.make_practice("Prosecute traffickers", recommendation="Prosecutions matter.")
-    groups = search.search("prosecution")
+    groups = search.search("prosecution").groups
     assert [h.record.title for h in groups[0]["hits"]] == ["Prosecute traffickers"]
 
 

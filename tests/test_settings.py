@@ -26,6 +26,7 @@ def production_env(**extra):
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="kb.example.org",
+        KB_SITE_URL="https://kb.example.org",
     )
     env.update(extra)
     return env
@@ -74,6 +75,14 @@ def test_deploy_check_fails_with_debug_on():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+def test_deploy_check_warns_when_the_public_address_is_unset():
+    env = production_env()
+    del env["KB_SITE_URL"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "kb.W001" in result.stderr and "KB_SITE_URL" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -17,6 +17,7 @@ from ..admin_forms import (
     history_changes,
     tags_change,
 )
+from ..history import history_snapshot_refresh
 from ..models import Status
 from ..services import (
     RevisionConflict,
@@ -113,6 +114,12 @@ class ContentAdmin(SimpleHistoryAdmin):
             record_history_tags_update(obj)
 
         form.save_m2m = save_m2m_then_history_tags
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Tags, sources and figures are saved after the record: the history row of
+        # this save records them now, so its version shows the record whole.
+        history_snapshot_refresh(form.instance)
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)

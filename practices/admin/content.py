@@ -113,7 +113,7 @@ class JurisdictionAdmin(ContentAdmin):
     list_display = ["name", "kind", "iso_code", "parent", "status", "last_reviewed"]
     list_filter = ["kind", "status"]
     list_select_related = ["parent"]
-    search_fields = ["name", "iso_code"]
+    search_fields = ["name", "alternate_names", "iso_code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
 

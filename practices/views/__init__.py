@@ -30,7 +30,7 @@ from .lists import (
 from .pages import about, about_basis, home
 from .search import search
 from .suggest import suggest_correction, suggest_practice, suggest_thanks
-from .versions import history, version_detail
+from .versions import history, version_changes, version_detail
 
 __all__ = [
     "FindingListView",
@@ -63,5 +63,6 @@ __all__ = [
     "source_detail",
     "tag_detail",
     "tag_list",
+    "version_changes",
     "version_detail",
 ]

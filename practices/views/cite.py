@@ -8,8 +8,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import Truncator
 
-from .. import citations, versions
-from ..models import Initiative, Status
+from .. import citations, history, versions
+from ..models import Initiative, Source, Status
+from ..site import absolute, site_url
 
 DOWNLOADS = {
     "bib": ("BibTeX", "application/x-bibtex; charset=utf-8"),
@@ -38,11 +39,22 @@ def _source_pairs(kind, obj):
     return []
 
 
+def _version_source_pairs(kind, obj, version):
+    """The sources a version cited, as it recorded them; a version recorded before
+    sources were kept cites the record's current ones."""
+    snapshot = getattr(version.row, "snapshot", None)
+    if snapshot is None:
+        return _source_pairs(kind, obj)
+    pairs = history.snapshot_sources(snapshot)
+    sources = Source.objects.published().in_bulk([pk for pk, _ in pairs])
+    return [(sources[pk], locator) for pk, locator in pairs if pk in sources]
+
+
 def _place(jurisdiction):
     return {
         "@type": "Place",
         "name": jurisdiction.name,
-        "url": settings.SITE_URL + jurisdiction.get_absolute_url(),
+        "url": absolute(jurisdiction.get_absolute_url()),
     }
 
 
@@ -50,7 +62,7 @@ def _organization():
     return {
         "@type": "Organization",
         "name": settings.SITE_NAME,
-        "url": settings.SITE_URL,
+        "url": site_url(),
     }
 
 
@@ -101,13 +113,17 @@ def page_context(kind, obj, version=None, accessed=None):
         number, row, updated = version.number, version.row, version.updated
         permalink = page_path = version.get_absolute_url()
     title = getattr(row, kind.title_field)
-    pairs = _source_pairs(kind, obj)
+    pairs = (
+        _source_pairs(kind, obj)
+        if version is None
+        else _version_source_pairs(kind, obj, version)
+    )
     c = citations.page_citation(
         kind, obj.slug, title, updated, permalink, version=number, accessed=accessed
     )
     text = next((getattr(row, f) for f in kind.text_fields if getattr(row, f)), "")
     description = Truncator(" ".join(text.split())).chars(300)
-    canonical = settings.SITE_URL + page_path
+    canonical = absolute(page_path)
     return {
         "cite": {
             "kind": kind,

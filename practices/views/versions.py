@@ -48,6 +48,31 @@ def version_detail(request, slug, n, kind):
             for name in ("theme", "kind")
             if (display := getattr(row, f"get_{name}_display", None))
         ],
+        # Tags, sources, figures and links as this version showed them (None for
+        # a version saved before they were recorded).
+        "snapshot": getattr(row, "snapshot", None),
+        "changes_url": versions.changes_url(kind, slug, n),
         **page_context(kind, obj, version),
     }
     return render(request, "practices/version_detail.html", context)
+
+
+def version_changes(request, slug, n, kind):
+    """What changed in version n since the version before it."""
+    kind = versions.KINDS[kind]
+    obj, version = versions.version_get(kind, slug, n)
+    previous = versions.previous_version(kind, obj, version)
+    return render(
+        request,
+        "practices/version_changes.html",
+        {
+            "object": obj,
+            "kind": kind,
+            "version": version,
+            "previous": previous,
+            "history_url": versions.history_url(kind, slug),
+            "changes": versions.version_changes(kind, previous, version)
+            if previous
+            else None,
+        },
+    )

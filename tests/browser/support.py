@@ -33,6 +33,8 @@ PAGE_TYPES = {
     "practice-detail": "/practices/us-proactive-local-police-initiatives/",
     "practice-version": "/practices/us-proactive-local-police-initiatives/v/1/",
     "practice-history": "/practices/us-proactive-local-police-initiatives/history/",
+    "practice-changes": "/practices/us-proactive-local-police-initiatives/v/1/changes/",
+    "search-suggestion": "/search/?q=prostitusion",
     "initiative-list": "/initiatives/",
     "initiative-detail": "/initiatives/sweden-1999-sex-purchase-law/",
     "jurisdiction-list": "/jurisdictions/",

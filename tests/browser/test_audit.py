@@ -41,6 +41,8 @@ LIGHTHOUSE_SKIPPED_AUDITS = {
     "suggest-practice": ["--skip-audits=is-crawlable"],
     "suggest-correction": ["--skip-audits=is-crawlable"],
     "suggest-thanks": ["--skip-audits=is-crawlable"],
+    "practice-changes": ["--skip-audits=is-crawlable"],
+    "search-suggestion": ["--skip-audits=is-crawlable"],
 }
 
 
