@@ -314,7 +314,7 @@ class SearchQuality(migrations.operations.base.Operation):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practices", "0006_basis_and_initiative_theme"),
+        ("practices", "0008_content_generation"),
         (
             "taggit",
             "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx",
