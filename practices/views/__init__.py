@@ -1,8 +1,6 @@
 """Public views, split by concern: pages, lists, details, search, compare."""
 
-from .cite import cite_download
-from .compare import compare
-from .data import (
+from ..opendata.views import (
     about_data,
     dataset,
     findings_export,
@@ -10,6 +8,8 @@ from .data import (
     practices_export,
     robots_txt,
 )
+from .cite import cite_download
+from .compare import compare
 from .details import (
     finding_detail,
     initiative_detail,

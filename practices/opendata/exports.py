@@ -22,7 +22,7 @@ from django.db.models import CharField, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Cast, JSONObject
 from taggit.models import Tag
 
-from .models import (
+from ..models import (
     FindingFigure,
     Initiative,
     InitiativeSource,
@@ -535,7 +535,7 @@ def json_chunks(queryset, columns, messages=()):
 
 def dataset_sections():
     """(name, queryset, columns) for every published record of every kind."""
-    from . import selectors
+    from .. import selectors
 
     return [
         (

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
-from .. import exports
-from .lists import FindingListView, InitiativeListView, PracticeListView
+from ..views.lists import FindingListView, InitiativeListView, PracticeListView
+from . import exports
 
 
 def _list_results(view_class, request):
