@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, JSONObject
 from taggit.models import Tag
 
 from ..models import (
+    Basis,
     FindingFigure,
     Initiative,
     InitiativeSource,
@@ -255,6 +256,13 @@ FINDING_COLUMNS = [
         "kind",
         "count, change, comparison, share, estimate, study, poll or assessment.",
         lambda o: o.kind,
+    ),
+    Column(
+        "basis",
+        "The type of support behind it (who measured or judged what): "
+        + ", ".join(Basis.values)
+        + "; empty where not yet assigned. Filter with ?basis=<value>.",
+        lambda o: o.basis,
     ),
     Column(
         "statement",
