@@ -267,7 +267,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "COMPONENT_SPLIT_REQUEST": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "practices.opendata.schema.describe_parameters",
+    ],
     "LICENSE": {
         "name": "CC BY 4.0 (the compilation; quoted words remain their authors')",
         "url": "https://creativecommons.org/licenses/by/4.0/",

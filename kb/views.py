@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -27,13 +27,33 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# The API's clients read JSON, even for errors raised before its views run (a NUL
+# byte refused by middleware, an unknown /api/ address).
+API_PREFIX = "/api/"
+API_ERRORS = {
+    400: "The request could not be understood (malformed or NUL characters).",
+    403: "Forbidden.",
+    404: "There is no such address in the API.",
+    500: "Server error.",
+}
+
+
+def _api_error(request, status):
+    if not request.path.startswith(API_PREFIX):
+        return None
+    return JsonResponse({"detail": API_ERRORS.get(status, "Error.")}, status=status)
+
+
 def _error_page(request, template_name, status, context=None):
-    """Render an error page in the site's style.
+    """Render an error page in the site's style (JSON for the API).
 
     If the page itself cannot be rendered (a broken template, a database error
     inside a context processor), fall back to the standalone 500 page rather than
     turning a 404 into an unstyled 500.
     """
+    api_error = _api_error(request, status)
+    if api_error is not None:
+        return api_error
     try:
         body = loader.render_to_string(template_name, context or {}, request)
     except Exception:  # any failure here must still give a page
@@ -83,4 +103,4 @@ def page_not_found(request, exception):
 
 @requires_csrf_token
 def server_error(request):
-    return HttpResponseServerError(_standalone_500())
+    return _api_error(request, 500) or HttpResponseServerError(_standalone_500())

@@ -205,9 +205,7 @@ def test_filters_select_what_they_say(client, world):
     # A finding counts under its initiative's practices' theme (the one rule).
     assert findings(theme="protection") == {"calls-doubled"}
     assert findings(kind="poll", basis="poll") == {"poll"}
-    initiatives = set(
-        html_slugs(client, "/initiatives/", {"theme": "prosecution"})[0]
-    )
+    initiatives = set(html_slugs(client, "/initiatives/", {"theme": "prosecution"})[0])
     # An initiative with no published practice counts under its own theme.
     assert initiatives == {"task-force", "own-theme"}
     assert Initiative.objects.get(slug="own-theme").theme == Theme.PROSECUTION

@@ -117,6 +117,13 @@ class Pagination(CursorPagination):
 
     def get_paginated_response_schema(self, schema):
         paged = super().get_paginated_response_schema(schema)
+        described = {
+            "next": "The next page's address, or null on the last page.",
+            "previous": "The previous page's address, or null on the first page.",
+            "results": "The records of this page.",
+        }
+        for name, text in described.items():
+            paged["properties"][name]["description"] = text
         paged["properties"]["filter_messages"] = {
             "type": "array",
             "items": {"type": "string"},

@@ -11,6 +11,9 @@ ignored. `order_by` only ever sees orderings written here.
 import django_filters as df
 from django import forms
 from django.db.models import Q
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
 from .. import search
@@ -47,6 +50,7 @@ class SlugListField(forms.Field):
         return seen[:MAX_TAGS]
 
 
+@extend_schema_field(build_array_type(build_basic_type(OpenApiTypes.STR)))
 class SlugListFilter(df.Filter):
     field_class = SlugListField
 

@@ -134,7 +134,7 @@ class VersionedSerializer(RecordSerializer):
         "when there is none yet."
     )
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_version_url(self, obj):
         number = getattr(obj, "version_number", 0) or 0
         if not number:
@@ -170,6 +170,14 @@ class FigureSerializer(serializers.Serializer):
     )
 
 
+def _jurisdiction():
+    return JurisdictionSummary(
+        read_only=True,
+        allow_null=True,
+        help_text="Its jurisdiction (country, state or city); null if not published.",
+    )
+
+
 def _tags():
     return TagSummary(many=True, read_only=True, help_text="Its tags.")
 
@@ -198,7 +206,7 @@ class PracticeSerializer(VersionedSerializer):
     position = serializers.IntegerField(
         read_only=True, help_text="Its place in the source's list."
     )
-    jurisdiction = JurisdictionSummary(read_only=True, allow_null=True)
+    jurisdiction = _jurisdiction()
     initiatives = InitiativeSummary(
         many=True,
         read_only=True,
@@ -233,12 +241,15 @@ class InitiativeSerializer(VersionedSerializer):
     )
     summary = serializers.CharField(read_only=True, help_text="One sentence.")
     description = serializers.CharField(read_only=True, help_text="Markdown.")
-    jurisdiction = JurisdictionSummary(read_only=True, allow_null=True)
+    jurisdiction = _jurisdiction()
     part_of = InitiativeSummary(
         read_only=True, allow_null=True, help_text="The larger initiative, if any."
     )
     lead_organizations = OrganizationSummary(
-        many=True, read_only=True, source="published_leads"
+        many=True,
+        read_only=True,
+        source="published_leads",
+        help_text="The published organizations that lead it.",
     )
     practices = PracticeSummary(
         many=True,
@@ -297,17 +308,23 @@ class FindingSerializer(VersionedSerializer):
     claimant = serializers.CharField(
         read_only=True, help_text="Whose claim it is, or empty."
     )
-    period_start = serializers.IntegerField(read_only=True, allow_null=True)
-    period_end = serializers.IntegerField(read_only=True, allow_null=True)
+    period_start = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="First year of the period, or null."
+    )
+    period_end = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Last year of the period, or null."
+    )
     period_text = serializers.CharField(
         read_only=True, help_text="The period as the text gives it."
     )
     locator = serializers.CharField(
         read_only=True, help_text="The section of the source it comes from."
     )
-    jurisdiction = JurisdictionSummary(read_only=True, allow_null=True)
-    initiative = InitiativeSummary(read_only=True, allow_null=True)
-    source = SourceSummary(read_only=True, allow_null=True)
+    jurisdiction = _jurisdiction()
+    initiative = InitiativeSummary(
+        read_only=True, allow_null=True, help_text="The initiative it is about, if any."
+    )
+    source = SourceSummary(read_only=True, allow_null=True, help_text="Its source.")
     figures = FigureSerializer(
         many=True, read_only=True, help_text="Its numbers, as numbers."
     )
@@ -322,12 +339,14 @@ class SourceSerializer(RecordSerializer):
     authors = serializers.CharField(
         read_only=True, help_text="Personal authors, “Last, First; …”."
     )
-    year = serializers.IntegerField(read_only=True, allow_null=True)
+    year = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Year of publication, or null."
+    )
     date_text = serializers.CharField(
         read_only=True, help_text="The date as the text gives it."
     )
-    publisher = serializers.CharField(read_only=True)
-    isbn = serializers.CharField(read_only=True)
+    publisher = serializers.CharField(read_only=True, help_text="Publisher, or empty.")
+    isbn = serializers.CharField(read_only=True, help_text="ISBN, or empty.")
     source_url = serializers.CharField(
         read_only=True, source="url", help_text="Its own address on the web, or empty."
     )
@@ -336,7 +355,9 @@ class SourceSerializer(RecordSerializer):
         read_only=True, help_text="The section of the work it is reported in."
     )
     description = serializers.CharField(read_only=True, help_text="Markdown.")
-    organization = OrganizationSummary(read_only=True, allow_null=True)
+    organization = OrganizationSummary(
+        read_only=True, allow_null=True, help_text="The organization that produced it."
+    )
     reported_in = SourceSummary(
         read_only=True, allow_null=True, help_text="The work it is reported in."
     )
@@ -350,7 +371,7 @@ class OrganizationSerializer(RecordSerializer):
     )
     description = serializers.CharField(read_only=True, help_text="Markdown.")
     website = serializers.CharField(read_only=True, help_text="Its website.")
-    jurisdiction = JurisdictionSummary(read_only=True, allow_null=True)
+    jurisdiction = _jurisdiction()
 
 
 class QuotationSerializer(RecordSerializer):
@@ -363,9 +384,11 @@ class QuotationSerializer(RecordSerializer):
         read_only=True, help_text="How the source introduces it."
     )
     locator = serializers.CharField(read_only=True, help_text="The section.")
-    jurisdiction = JurisdictionSummary(read_only=True, allow_null=True)
-    initiative = InitiativeSummary(read_only=True, allow_null=True)
-    source = SourceSummary(read_only=True, allow_null=True)
+    jurisdiction = _jurisdiction()
+    initiative = InitiativeSummary(
+        read_only=True, allow_null=True, help_text="The initiative it is about, if any."
+    )
+    source = SourceSummary(read_only=True, allow_null=True, help_text="Its source.")
 
 
 class TagSerializer(serializers.Serializer):
