@@ -75,6 +75,10 @@ def pick_urls():
         else reverse("practices:home"),
         "search": "/search/?q=" + SEARCH_QUERY.replace(" ", "+"),
         "csv": "/practices.csv",
+        "api-list": "/api/v1/practices/",
+        "api-filtered": "/api/v1" + filtered,
+        "api-detail": "/api/v1"
+        + (practice.get_absolute_url() if practice else "/practices/"),
     }
 
 

@@ -2,6 +2,15 @@
 drf-spectacular cannot read from a field (the path's slug, the repeatable tag
 filter), so that every field and filter is described."""
 
+import functools
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+from drf_spectacular.generators import SchemaGenerator
+
 from . import filters
 
 PARAMETERS = {
@@ -65,3 +74,20 @@ def describe_parameters(result, generator, request, public):
                 if name in EXAMPLES and "example" not in parameter:
                     parameter["example"] = EXAMPLES[name]
     return result
+
+
+@functools.cache
+def openapi_json():
+    """The schema as JSON text, built once per process: it changes only with the
+    code, and building it takes about a second."""
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    return json.dumps(document, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+@require_safe
+def schema_view(request):
+    response = HttpResponse(
+        openapi_json(), content_type="application/vnd.oai.openapi+json"
+    )
+    patch_cache_control(response, public=True, max_age=300)
+    return response
