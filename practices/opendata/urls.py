@@ -13,6 +13,7 @@ DETAIL = {"get": "retrieve"}
 urlpatterns = [
     path("schema/", schema.schema_view, name="schema"),
     path("docs/", docs.api_docs, name="docs"),
+    path("docs/explorer/", docs.api_explorer, name="explorer"),
 ]
 
 for _name, _viewset in [

@@ -2,11 +2,11 @@
 dictionary, and robots.txt."""
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from .. import selectors
-from . import exports, filters
+from . import exports, filters, package
 
 
 def _export(request, filterset_class, base_queryset, prepare, columns, name, fmt):
@@ -70,6 +70,25 @@ def dataset(request):
     )
     response["Content-Disposition"] = 'attachment; filename="knowledge-base.json"'
     return response
+
+
+def data_package(request):
+    """Every published record as a Frictionless data package (one zip)."""
+    return FileResponse(
+        package.build_zip(),
+        as_attachment=True,
+        filename="knowledge-base.zip",
+        content_type="application/zip",
+    )
+
+
+def data_index(request):
+    """The downloads, and the data package's dictionary, from its one description."""
+    return render(
+        request,
+        "practices/data.html",
+        {"tables": package.TABLES, "licence": package.LICENCE_TEXT},
+    )
 
 
 def about_data(request):

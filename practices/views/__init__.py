@@ -2,6 +2,8 @@
 
 from ..opendata.views import (
     about_data,
+    data_index,
+    data_package,
     dataset,
     findings_export,
     initiatives_export,
@@ -40,6 +42,8 @@ __all__ = [
     "about_data",
     "cite_download",
     "compare",
+    "data_index",
+    "data_package",
     "dataset",
     "finding_detail",
     "findings_export",
