@@ -48,6 +48,8 @@ PAGE_TYPES = {
     "compare": "/compare/?j=sweden&j=united-states",
     "about": "/about/",
     "about-data": "/about/data/",
+    "data-package": "/data/",
+    "api-docs": "/api/docs/",
     "not-found": "/no-such-page/",
 }
 NOT_FOUND = {"not-found"}
