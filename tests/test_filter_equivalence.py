@@ -237,3 +237,24 @@ def test_findings_export_carries_the_basis(client, world):
     response = client.get("/findings.csv", {"basis": "programme"})
     text = b"".join(response.streaming_content).decode()[1:]
     assert next(csv.DictReader(io.StringIO(text)))["basis"] == "programme"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, {"a-study", "an-audit"}),
+        ({"kind": "audit"}, {"an-audit"}),
+        ({"q": "study"}, {"a-study"}),
+        ({"kind": "<script>"}, {"a-study", "an-audit"}),
+    ],
+)
+def test_source_filters_select_the_same_records_on_the_page_and_api(
+    client, world, query, expected
+):
+    listed, messages = html_slugs(client, "/sources/", query)
+    from_api, api_messages = api_slugs(client, "/api/v1/sources/", query)
+    assert expected <= set(listed)
+    assert sorted(from_api) == sorted(listed)
+    assert api_messages == messages
+    if query.get("kind") == "audit":
+        assert set(listed) == expected

@@ -53,6 +53,9 @@ class FilteredListView(ListView):
             active_q=values.get("q") or "",
             is_filtered=self.filterset.is_filtered(),
             themes=Theme.choices,
+            # Facets are offered by FacetedListView only.
+            country_facets=None,
+            tag_facets=None,
         )
         return context
 
