@@ -9,6 +9,19 @@ from django.shortcuts import render
 
 from .schema import openapi_json
 
+# Fields every versioned record has, described once on the page.
+COMMON = [
+    "id",
+    "slug",
+    "url",
+    "api_url",
+    "created",
+    "updated",
+    "published_at",
+    "version",
+    "version_url",
+]
+
 
 def _resolve(schema, document):
     """A schema with its $ref (and a single allOf wrapper) looked up."""
@@ -83,12 +96,25 @@ def reference():
                 "list": item is not None,
             }
         )
+    common = _fields(document["components"]["schemas"]["Finding"], document)
+    common = [f for f in common if f["name"] in COMMON]
     schemas = [
-        {"name": name, "fields": _fields(schema, document)}
+        {
+            "name": name,
+            "fields": [f for f in _fields(schema, document) if f["name"] not in COMMON],
+            "common": [n for n in COMMON if n in schema.get("properties", {})],
+        }
         for name, schema in sorted(document["components"]["schemas"].items())
-        if not name.startswith("Paginated") and "properties" in schema
+        if not name.startswith("Paginated")
+        and not name.endswith("Summary")
+        and "properties" in schema
     ]
-    return {"info": document["info"], "operations": operations, "schemas": schemas}
+    return {
+        "info": document["info"],
+        "operations": operations,
+        "common": common,
+        "schemas": schemas,
+    }
 
 
 def api_docs(request):
