@@ -258,3 +258,15 @@ def test_source_filters_select_the_same_records_on_the_page_and_api(
     assert api_messages == messages
     if query.get("kind") == "audit":
         assert set(listed) == expected
+
+
+def test_a_date_filter_from_a_link_stays_through_the_form_and_can_be_removed(
+    client, world
+):
+    html = client.get(
+        "/practices/", {"updated_since": "2000-01-01", "theme": "prevention"}
+    ).content.decode()
+    form = html[html.index('<form class="filters"') : html.index("</form>")]
+    assert '<input type="hidden" name="updated_since" value="2000-01-01">' in form
+    assert "Updated since 2000-01-01" in html
+    assert "Theme: Prevention" in html
