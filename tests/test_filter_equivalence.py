@@ -266,7 +266,8 @@ def test_a_date_filter_from_a_link_stays_through_the_form_and_can_be_removed(
     html = client.get(
         "/practices/", {"updated_since": "2000-01-01", "theme": "prevention"}
     ).content.decode()
-    form = html[html.index('<form class="filters"') : html.index("</form>")]
+    form = html[html.index('<form class="filters"') :]
+    form = form[: form.index("</form>")]
     assert '<input type="hidden" name="updated_since" value="2000-01-01">' in form
     assert "Updated since 2000-01-01" in html
     assert "Theme: Prevention" in html
