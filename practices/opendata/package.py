@@ -265,14 +265,26 @@ TABLES = [
         [
             _slug("finding"),
             Field("title", "string", "A short label.", "title", True),
-            Field("kind", "string", "count, change, comparison, share, …", "kind"),
+            Field(
+                "kind",
+                "string",
+                "count, change, comparison, share, estimate, study, poll or "
+                "assessment.",
+                "kind",
+            ),
             Field(
                 "basis",
                 "string",
-                "The type of support (who measured or judged what); see /about/.",
+                "The type of support (who measured or judged what); empty where not "
+                "yet assigned.",
                 "basis",
             ),
-            Field("statement", "string", "What the source reports.", "statement"),
+            Field(
+                "statement",
+                "string",
+                "What the source reports, attributed, close to its words.",
+                "statement",
+            ),
             Field(
                 "claimant",
                 "string",
@@ -526,6 +538,12 @@ TABLES += [
     _tag_link("practice_tags", TaggedPractice, "practices"),
     _tag_link("initiative_tags", TaggedInitiative, "initiatives"),
 ]
+
+
+def description(table_name, field_name):
+    """A field's description, for the API's schema to say the same thing."""
+    table = next(t for t in TABLES if t.name == table_name)
+    return next(f.description for f in table.fields if f.name == field_name)
 
 
 def table_rows(table):

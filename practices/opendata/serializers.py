@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from ..models import Status
 from ..versions import KINDS, version_url
+from . import package
 
 ID_HELP = "The record's number in the database; stable, but prefer the slug."
 SLUG_HELP = "The record's identifier, as in its page address; stable."
@@ -170,6 +171,14 @@ class FigureSerializer(serializers.Serializer):
     )
 
 
+def _described(table, name, field_class=serializers.CharField):
+    """A field whose description is the data package's for the same column."""
+    extra = {} if field_class is serializers.CharField else {"allow_null": True}
+    return field_class(
+        read_only=True, help_text=package.description(table, name), **extra
+    )
+
+
 def _jurisdiction():
     return JurisdictionSummary(
         read_only=True,
@@ -290,36 +299,17 @@ class JurisdictionSerializer(VersionedSerializer):
 class FindingSerializer(VersionedSerializer):
     kind_key = "finding"
     api_url = ApiUrlField("finding-detail")
-    title = serializers.CharField(read_only=True, help_text="A short label.")
-    kind = serializers.CharField(
-        read_only=True,
-        help_text="count, change, comparison, share, estimate, study, poll or "
-        "assessment.",
-    )
-    basis = serializers.CharField(
-        read_only=True,
-        help_text="The type of support (who measured or judged what); empty "
-        "where not yet assigned.",
-    )
-    statement = serializers.CharField(
-        read_only=True,
-        help_text="What the source reports, attributed, close to its words.",
-    )
-    claimant = serializers.CharField(
-        read_only=True, help_text="Whose claim it is, or empty."
-    )
-    period_start = serializers.IntegerField(
-        read_only=True, allow_null=True, help_text="First year of the period, or null."
-    )
-    period_end = serializers.IntegerField(
-        read_only=True, allow_null=True, help_text="Last year of the period, or null."
-    )
-    period_text = serializers.CharField(
-        read_only=True, help_text="The period as the text gives it."
-    )
-    locator = serializers.CharField(
-        read_only=True, help_text="The section of the source it comes from."
-    )
+    # Described once, in the data package (package.TABLES), which the data
+    # dictionary on /data/ also shows.
+    title = _described("findings", "title")
+    kind = _described("findings", "kind")
+    basis = _described("findings", "basis")
+    statement = _described("findings", "statement")
+    claimant = _described("findings", "claimant")
+    period_start = _described("findings", "period_start", serializers.IntegerField)
+    period_end = _described("findings", "period_end", serializers.IntegerField)
+    period_text = _described("findings", "period_text")
+    locator = _described("findings", "locator")
     jurisdiction = _jurisdiction()
     initiative = InitiativeSummary(
         read_only=True, allow_null=True, help_text="The initiative it is about, if any."
