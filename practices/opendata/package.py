@@ -197,7 +197,13 @@ TABLES = [
         [
             _slug("initiative"),
             Field("title", "string", "Its name.", "title", True),
-            Field("kind", "string", "programme, law, police, task-force, …", "kind"),
+            Field(
+                "kind",
+                "string",
+                "programme, law, police, task-force, campaign, hotline, operation, "
+                "action-plan or outreach.",
+                "kind",
+            ),
             Field(
                 "role",
                 "string",

@@ -171,9 +171,10 @@ class FigureSerializer(serializers.Serializer):
     )
 
 
-def _described(table, name, field_class=serializers.CharField):
+def _described(table, name, field_class=serializers.CharField, **extra):
     """A field whose description is the data package's for the same column."""
-    extra = {} if field_class is serializers.CharField else {"allow_null": True}
+    if field_class is not serializers.CharField:
+        extra["allow_null"] = True
     return field_class(
         read_only=True, help_text=package.description(table, name), **extra
     )
@@ -203,18 +204,11 @@ def _citations(source="citations"):
 class PracticeSerializer(VersionedSerializer):
     kind_key = "practice"
     api_url = ApiUrlField("practice-detail")
-    title = serializers.CharField(read_only=True, help_text="A short label.")
-    theme = serializers.CharField(
-        read_only=True,
-        help_text="prevention, protection, prosecution or partnership (4P).",
-    )
-    recommendation = serializers.CharField(
-        read_only=True, help_text="The recommendation in the source's own words."
-    )
-    discussion = serializers.CharField(read_only=True, help_text="Markdown.")
-    position = serializers.IntegerField(
-        read_only=True, help_text="Its place in the source's list."
-    )
+    title = _described("practices", "title")
+    theme = _described("practices", "theme")
+    recommendation = _described("practices", "recommendation")
+    discussion = _described("practices", "discussion")
+    position = _described("practices", "position", serializers.IntegerField)
     jurisdiction = _jurisdiction()
     initiatives = InitiativeSummary(
         many=True,
@@ -229,27 +223,17 @@ class PracticeSerializer(VersionedSerializer):
 class InitiativeSerializer(VersionedSerializer):
     kind_key = "initiative"
     api_url = ApiUrlField("initiative-detail")
-    title = serializers.CharField(read_only=True, help_text="Its name.")
-    kind = serializers.CharField(
-        read_only=True,
-        help_text="programme, law, police, task-force, campaign, hotline, "
-        "operation, action-plan or outreach.",
-    )
-    role = serializers.CharField(
-        read_only=True,
-        help_text="example (to learn from) or cautionary (a contrast, never a "
-        "best practice).",
-    )
+    title = _described("initiatives", "title")
+    kind = _described("initiatives", "kind")
+    role = _described("initiatives", "role")
     theme = serializers.CharField(
         read_only=True,
         help_text="Its own theme, for an initiative that illustrates no practice; "
         "otherwise usually empty (it takes its practices' themes).",
     )
-    start_year = serializers.IntegerField(
-        read_only=True, allow_null=True, help_text="The year it started, or null."
-    )
-    summary = serializers.CharField(read_only=True, help_text="One sentence.")
-    description = serializers.CharField(read_only=True, help_text="Markdown.")
+    start_year = _described("initiatives", "start_year", serializers.IntegerField)
+    summary = _described("initiatives", "summary")
+    description = _described("initiatives", "description")
     jurisdiction = _jurisdiction()
     part_of = InitiativeSummary(
         read_only=True, allow_null=True, help_text="The larger initiative, if any."
@@ -273,14 +257,10 @@ class InitiativeSerializer(VersionedSerializer):
 class JurisdictionSerializer(VersionedSerializer):
     kind_key = "jurisdiction"
     api_url = ApiUrlField("jurisdiction-detail")
-    name = serializers.CharField(read_only=True, help_text="Its name.")
-    kind = serializers.CharField(
-        read_only=True, help_text="country, state, city or region."
-    )
-    iso_code = serializers.CharField(
-        read_only=True, help_text="ISO 3166 code, or empty."
-    )
-    description = serializers.CharField(read_only=True, help_text="Markdown.")
+    name = _described("jurisdictions", "name")
+    kind = _described("jurisdictions", "kind")
+    iso_code = _described("jurisdictions", "iso_code")
+    description = _described("jurisdictions", "description")
     parent = JurisdictionSummary(
         read_only=True, allow_null=True, help_text="The jurisdiction it lies in."
     )
@@ -322,28 +302,16 @@ class FindingSerializer(VersionedSerializer):
 
 class SourceSerializer(RecordSerializer):
     api_url = ApiUrlField("source-detail")
-    title = serializers.CharField(read_only=True, help_text="Its title.")
-    kind = serializers.CharField(
-        read_only=True, help_text="book, study, audit, report, poll, …"
-    )
-    authors = serializers.CharField(
-        read_only=True, help_text="Personal authors, “Last, First; …”."
-    )
-    year = serializers.IntegerField(
-        read_only=True, allow_null=True, help_text="Year of publication, or null."
-    )
-    date_text = serializers.CharField(
-        read_only=True, help_text="The date as the text gives it."
-    )
-    publisher = serializers.CharField(read_only=True, help_text="Publisher, or empty.")
-    isbn = serializers.CharField(read_only=True, help_text="ISBN, or empty.")
-    source_url = serializers.CharField(
-        read_only=True, source="url", help_text="Its own address on the web, or empty."
-    )
+    title = _described("sources", "title")
+    kind = _described("sources", "kind")
+    authors = _described("sources", "authors")
+    year = _described("sources", "year", serializers.IntegerField)
+    date_text = _described("sources", "date_text")
+    publisher = _described("sources", "publisher")
+    isbn = _described("sources", "isbn")
+    source_url = _described("sources", "source_url", source="url")
     url = PageUrlField()
-    locator = serializers.CharField(
-        read_only=True, help_text="The section of the work it is reported in."
-    )
+    locator = _described("sources", "locator")
     description = serializers.CharField(read_only=True, help_text="Markdown.")
     organization = OrganizationSummary(
         read_only=True, allow_null=True, help_text="The organization that produced it."
@@ -355,12 +323,10 @@ class SourceSerializer(RecordSerializer):
 
 class OrganizationSerializer(RecordSerializer):
     api_url = ApiUrlField("organization-detail")
-    name = serializers.CharField(read_only=True, help_text="Its name.")
-    kind = serializers.CharField(
-        read_only=True, help_text="government, law-enforcement, ngo, research, …"
-    )
+    name = _described("organizations", "name")
+    kind = _described("organizations", "kind")
     description = serializers.CharField(read_only=True, help_text="Markdown.")
-    website = serializers.CharField(read_only=True, help_text="Its website.")
+    website = _described("organizations", "website")
     jurisdiction = _jurisdiction()
 
 
