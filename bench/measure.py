@@ -78,6 +78,10 @@ def pick_urls():
         "gaps": "/gaps/",
         "compare": "/compare/?j=united-states&j=sweden"
         + (f"&j={country.slug}" if country else ""),
+        "api-list": "/api/v1/practices/",
+        "api-filtered": "/api/v1" + filtered,
+        "api-detail": "/api/v1"
+        + (practice.get_absolute_url() if practice else "/practices/"),
     }
 
 

@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
+    "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "import_export",
     "axes",
@@ -80,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer (CommonMiddleware): CORS headers on the API.
+    "corsheaders.middleware.CorsMiddleware",
     "kb.middleware.RejectNulBytesMiddleware",
     # A database that does not answer: 503 with Retry-After, not 500.
     "kb.middleware.DatabaseUnavailableMiddleware",
@@ -274,6 +281,45 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
+
+# The open-data API (practices/opendata/api.py): read-only, public, JSON only.
+KB_API_THROTTLE_RATE = os.environ.get("KB_API_THROTTLE_RATE", "120/min") or None
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # ?format= is not needed (JSON is the only format) and would 404 on others.
+    "URL_FORMAT_OVERRIDE": None,
+    "NUM_PROXIES": PROXY_COUNT,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": (
+        "Read-only access to the published records of the knowledge base. v1 is "
+        "stable: fields and endpoints may be added, never changed or removed. "
+        "The compilation is licensed CC BY 4.0; quoted words remain their authors'."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "practices.opendata.schema.describe_parameters",
+    ],
+    "LICENSE": {
+        "name": "CC BY 4.0 (the compilation; quoted words remain their authors')",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+}
+# Anyone may read the open data from another site or a notebook; nothing else.
+CORS_URLS_REGEX = r"^/(api|data)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

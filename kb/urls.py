@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("api/", include("practices.opendata.urls")),
     path("", include("practices.urls")),
 ]
 

@@ -6,7 +6,7 @@ import sys
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
@@ -74,13 +74,33 @@ def database_unavailable(request, exception=None):
     return response
 
 
+# The API's clients read JSON, even for errors raised before its views run (a NUL
+# byte refused by middleware, an unknown /api/ address).
+API_PREFIX = "/api/"
+API_ERRORS = {
+    400: "The request could not be understood (malformed or NUL characters).",
+    403: "Forbidden.",
+    404: "There is no such address in the API.",
+    500: "Server error.",
+}
+
+
+def _api_error(request, status):
+    if not request.path.startswith(API_PREFIX):
+        return None
+    return JsonResponse({"detail": API_ERRORS.get(status, "Error.")}, status=status)
+
+
 def _error_page(request, template_name, status, context=None):
-    """Render an error page in the site's style.
+    """Render an error page in the site's style (JSON for the API).
 
     If the page itself cannot be rendered (a broken template, a database error
     inside a context processor), fall back to the standalone 500 page rather than
     turning a 404 into an unstyled 500.
     """
+    api_error = _api_error(request, status)
+    if api_error is not None:
+        return api_error
     try:
         body = loader.render_to_string(template_name, context or {}, request)
     except Exception:  # any failure here must still give a page
@@ -135,4 +155,4 @@ def server_error(request):
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_UNAVAILABLE):
         return database_unavailable(request, exception)
-    return HttpResponseServerError(_standalone_500())
+    return _api_error(request, 500) or HttpResponseServerError(_standalone_500())

@@ -232,7 +232,8 @@ def page_bibtex(c):
         bib.Field("title", latex(c.title)),
         bib.Field("year", str(c.updated.year)),
         bib.Field("date", c.updated.isoformat()),
-        bib.Field("publisher", latex(c.publisher)),
+        # No publisher or container: the site is the author, and APA (through
+        # any CSL processor) would print its name again for each.
         # A URL is read verbatim (url package, biber): it is never escaped.
         bib.Field("url", c.url),
     ]
@@ -259,14 +260,13 @@ def page_ris_record(c):
         "type_of_reference": "ELEC",
         "id": c.key,
         # One AU line for the organization, with no comma: a comma would make
-        # reference managers read "Last, First".
+        # reference managers read "Last, First". No T2 (website) or PB: the site
+        # is the author, and APA would print its name again for each.
         "authors": [c.author.replace(",", "")],
         "title": c.title,
-        "secondary_title": settings.SITE_NAME,
         "year": str(c.updated.year),
         "date": c.updated.strftime("%Y/%m/%d"),
         "access_date": c.accessed.strftime("%Y/%m/%d"),
-        "publisher": c.publisher,
         "urls": [c.url],
         "language": c.language,
         "type_of_work": c.kind_label,
@@ -281,14 +281,17 @@ def page_ris(c):
 
 
 def page_csl(c):
-    """CSL-JSON: a list with one item, as citeproc processors and Zotero expect."""
+    """CSL-JSON: a list with one item, as citeproc processors and Zotero expect.
+
+    The site is the author, so it is not also the container or the publisher:
+    APA prints a webpage's site name after the title unless it is the author,
+    and CSL processors print every name they are given.
+    """
     item = {
         "id": c.key,
         "type": "webpage",
         "title": c.title,
         "author": [{"literal": c.author}],
-        "container-title": settings.SITE_NAME,
-        "publisher": c.publisher,
         "genre": c.kind_label,
         "issued": {"date-parts": [[c.updated.year, c.updated.month, c.updated.day]]},
         "accessed": {

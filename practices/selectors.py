@@ -28,7 +28,6 @@ from django.shortcuts import get_object_or_404
 from redis.exceptions import RedisError
 from taggit.models import Tag
 
-from . import search
 from .cache import generation
 from .evidence import evidence_profile
 from .models import (
@@ -118,59 +117,15 @@ def within(jurisdiction, field="jurisdiction"):
     return Q(**{f"{field}__path__startswith": jurisdiction.path})
 
 
-# Filters and facets for the practice and initiative lists -------------------------
+def findings_for_list():
+    return _findings_with_figures().defer("search_vector")
 
 
-def resolve_filters(values):
-    """Look up the tags and jurisdiction a visitor asked for.
-
-    Unknown values are dropped with a message rather than failing: a link with a
-    mistyped tag still shows a useful page.
-    """
-    messages = []
-    tag_slugs = values.get("tag") or []
-    tags = []
-    if tag_slugs:
-        by_slug = {t.slug: t for t in Tag.objects.filter(slug__in=tag_slugs)}
-        tags = [by_slug[s] for s in tag_slugs if s in by_slug]
-        messages += [
-            f"There is no tag “{s}”, so it was left out of the filter."
-            for s in tag_slugs
-            if s not in by_slug
-        ]
-    jurisdiction = None
-    slug = values.get("jurisdiction")
-    if slug:
-        jurisdiction = Jurisdiction.objects.published().filter(slug=slug).first()
-        if jurisdiction is None:
-            messages.append(
-                f"There is no jurisdiction “{slug}”, so results from every "
-                "jurisdiction are shown."
-            )
-    return {"tags": tags, "jurisdiction": jurisdiction, "messages": messages}
+def sources_for_list():
+    return Source.objects.published().select_related("reported_in", "organization")
 
 
-def filter_records(queryset, values, resolved):
-    """Apply tag (all must match), jurisdiction (with everything below it), theme
-    and words to a practice or initiative queryset."""
-    for tag in resolved["tags"]:
-        # One filter() per tag: each adds its own join, so all tags must match. By
-        # id, not slug: PostgreSQL then sees how common each tag is and starts
-        # from the narrowest filter (the jurisdiction, or a rare tag).
-        queryset = queryset.filter(tags=tag.pk)
-    if resolved["jurisdiction"] is not None:
-        queryset = queryset.filter(within(resolved["jurisdiction"]))
-    theme = values.get("theme")
-    if theme:
-        if queryset.model is BestPractice:
-            queryset = queryset.filter(theme=theme)
-        else:
-            # Its practices' themes, or its own when it illustrates none: the rule
-            # the compare matrix and the gap map count by, so their links agree.
-            queryset = queryset.in_theme(theme)
-    if values.get("q"):
-        queryset = search.matching(queryset, values["q"])
-    return queryset
+# Facets for the practice and initiative lists ----------------------------------------
 
 
 def _is_everything_published(queryset):

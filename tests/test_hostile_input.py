@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from taggit.models import Tag
 
+import practices.opendata.urls
 import practices.urls
 from tests.factories import (
     make_finding,
@@ -24,7 +25,20 @@ from tests.factories import (
     make_source,
 )
 
-FILTER_PARAMS = ["tag", "jurisdiction", "theme", "q", "sort", "page", "j", "kind"]
+FILTER_PARAMS = [
+    "tag",
+    "jurisdiction",
+    "theme",
+    "q",
+    "sort",
+    "page",
+    "j",
+    "kind",
+    "basis",
+    "updated_since",
+    "cursor",
+    "page_size",
+]
 XSS_PAYLOADS = [
     '<script>alert("xss")</script>',
     '"><img src=x onerror=alert(1)>',
@@ -302,3 +316,37 @@ def test_hostile_suggestion_posts_never_cause_a_server_error(
         body = response.content.decode()
         for payload in XSS_PAYLOADS:
             assert payload not in body
+
+
+# The schema and the docs pages take no parameters (and are tested on their own).
+API_PATTERNS = [
+    p
+    for p in practices.opendata.urls.urlpatterns
+    if isinstance(p, URLPattern) and p.name not in ("schema", "docs", "explorer")
+]
+
+
+@pytest.mark.parametrize("name", [p.name for p in API_PATTERNS])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_hostile_input_to_the_api_gets_a_json_answer_never_a_500(
+    client, site_data, name, data
+):
+    pattern = next(p for p in API_PATTERNS if p.name == name)
+    if "slug" in url_kwargs(pattern):
+        slug = data.draw(
+            st.one_of(st.sampled_from(site_data["slugs"]), path_slugs()), label="slug"
+        )
+        path = reverse(f"api:{name}", kwargs={"slug": "SLUG"}).replace(
+            "SLUG", quote(slug, safe="")
+        )
+    else:
+        path = reverse(f"api:{name}")
+    query = data.draw(query_strings(site_data["slugs"]), label="QUERY_STRING")
+    response = client.generic("GET", path, QUERY_STRING=query)
+    assert response.status_code < 500, (response.status_code, path, query)
+    assert response["Content-Type"] == "application/json", (path, query)

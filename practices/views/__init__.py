@@ -1,15 +1,17 @@
 """Public views, split by concern: pages, lists, details, search, compare."""
 
-from .cite import cite_download
-from .compare import compare, gap_map
-from .data import (
+from ..opendata.views import (
     about_data,
+    data_index,
+    data_package,
     dataset,
     findings_export,
     initiatives_export,
     practices_export,
     robots_txt,
 )
+from .cite import cite_download
+from .compare import compare, gap_map
 from .details import (
     finding_detail,
     initiative_detail,
@@ -45,6 +47,8 @@ __all__ = [
     "suggest_thanks",
     "cite_download",
     "compare",
+    "data_index",
+    "data_package",
     "dataset",
     "finding_detail",
     "findings_export",

@@ -1,57 +1,85 @@
-"""The browsable lists. Filters arrive as GET parameters through a form with
-whitelisted values; pages past the end, or not numbers, answer 404."""
+"""The browsable lists. Filters arrive as GET parameters through each list's
+FilterSet (whitelisted values); pages past the end, or not numbers, answer 404."""
 
 from django.shortcuts import render
 from django.views.generic import ListView
 
 from .. import selectors
-from ..forms import FindingFilterForm, InitiativeFilterForm, PracticeFilterForm
-from ..models import Source, Theme
+from ..models import Theme
+from ..opendata import filters
 
 
 class FilteredListView(ListView):
-    """A practice or initiative list filtered by tags, jurisdiction, theme and
-    words, with facet counts for the current result."""
+    """A list filtered through its FilterSet (practices/opendata/filters.py), the
+    same one the exports and the API use."""
 
     paginate_by = 20
-    form_class = None
+    filterset_class = None
     base_queryset = None
 
     def get_queryset(self):
-        self.form = self.form_class(self.request.GET)
-        self.values = self.form.values()
-        self.resolved = selectors.resolve_filters(self.values)
-        self.filtered = selectors.filter_records(
-            self.base_queryset(), self.values, self.resolved
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.base_queryset()
         )
-        if self.values.get("sort") or not self.values.get("q"):
-            return self.filtered.order_by(*self.form.ordering())
-        return self.filtered  # words given and no sort chosen: best matches first
+        return self.filterset.ordered()
 
     def filter_messages(self):
         """Why some of the asked-for filters were left out (shared with exports)."""
-        return self.resolved["messages"] + [
-            f"“{self.request.GET.get(name, '')}” is not a valid "
-            f"{field.label.lower()}; it was ignored."
-            for name, field in self.form.fields.items()
-            if name in self.form.errors
-        ]
+        return self.filterset.messages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        values = self.filterset.values()
+        resolved = self.filterset.resolved()
+        form = self.filterset.form
+        context.update(
+            filterset=self.filterset,
+            form=form,
+            filter_messages=self.filter_messages(),
+            active_tags=resolved["tags"],
+            active_jurisdiction=resolved["jurisdiction"],
+            active_choices=[
+                {"name": name, "label": form.fields[name].label, "value": label}
+                for name in ("theme", "basis", "kind")
+                if name in form.fields and values.get(name)
+                for value, label in form.fields[name].choices
+                if value == values[name]
+            ],
+            select_fields=[
+                form[name]
+                for name in ("theme", "basis", "kind", "sort")
+                if name in form.fields
+            ],
+            active_q=values.get("q") or "",
+            is_filtered=self.filterset.is_filtered(),
+            themes=Theme.choices,
+            # Facets are offered by FacetedListView only.
+            country_facets=None,
+            tag_facets=None,
+        )
+        return context
+
+
+class FacetedListView(FilteredListView):
+    """A list with country facets for the current result, and tag facets where
+    its records carry tags."""
 
     def facets(self):
         """Tag and country facets for the current result: the most common ones
         (every chosen filter among them), or all of them with ?facets=all."""
-        tags = list(selectors.tag_facets(self.filtered))
-        countries = list(selectors.country_facets(self.filtered))
-        active = self.resolved["jurisdiction"]
-        top_tags = selectors.top_facets(
-            tags, keep=[t.pk for t in self.resolved["tags"]]
-        )
+        filtered = self.filterset.qs
+        resolved = self.filterset.resolved()
+        has_tags = hasattr(filtered.model, "tags")
+        tags = list(selectors.tag_facets(filtered)) if has_tags else []
+        countries = list(selectors.country_facets(filtered))
+        active = resolved["jurisdiction"]
+        top_tags = selectors.top_facets(tags, keep=[t.pk for t in resolved["tags"]])
         top_countries = selectors.top_facets(
             countries, keep=[active.pk] if active else []
         )
         show_all = self.request.GET.get("facets") == "all"
         return {
-            "tag_facets": tags if show_all else top_tags,
+            "tag_facets": (tags if show_all else top_tags) if has_tags else None,
             "tag_facet_total": len(tags),
             "country_facets": countries if show_all else top_countries,
             "country_facet_total": len(countries),
@@ -62,90 +90,33 @@ class FilteredListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        theme = self.values.get("theme")
-        context.update(
-            form=self.form,
-            filter_messages=self.filter_messages(),
-            active_tags=self.resolved["tags"],
-            active_jurisdiction=self.resolved["jurisdiction"],
-            active_theme=dict(Theme.choices).get(theme) if theme else None,
-            active_q=self.values.get("q") or "",
-            is_filtered=bool(
-                self.resolved["tags"]
-                or self.resolved["jurisdiction"]
-                or theme
-                or self.values.get("q")
-            ),
-            themes=Theme.choices,
-            **self.facets(),
-        )
+        context.update(self.facets())
         return context
 
 
-class PracticeListView(FilteredListView):
+class PracticeListView(FacetedListView):
     template_name = "practices/practice_list.html"
-    form_class = PracticeFilterForm
+    filterset_class = filters.PracticeFilterSet
     base_queryset = staticmethod(selectors.practices_for_list)
 
 
-class InitiativeListView(FilteredListView):
+class InitiativeListView(FacetedListView):
     template_name = "practices/initiative_list.html"
-    form_class = InitiativeFilterForm
+    filterset_class = filters.InitiativeFilterSet
     base_queryset = staticmethod(selectors.initiatives_for_list)
 
 
-class FindingListView(ListView):
+class FindingListView(FacetedListView):
     template_name = "practices/finding_list.html"
-    paginate_by = 20
-
-    def get_queryset(self):
-        self.form = FindingFilterForm(self.request.GET)
-        values = self.form.values()
-        self.resolved = selectors.resolve_filters(
-            {"jurisdiction": values.get("jurisdiction"), "tag": values.get("tag")}
-        )
-        queryset = selectors._findings_with_figures()
-        if self.resolved["jurisdiction"] is not None:
-            queryset = queryset.filter(selectors.within(self.resolved["jurisdiction"]))
-        if values.get("kind"):
-            queryset = queryset.filter(kind=values["kind"])
-        if values.get("theme"):
-            queryset = queryset.in_theme(values["theme"])
-        for tag in self.resolved["tags"]:
-            # A finding carries no tags: it takes its initiative's (all must match).
-            queryset = queryset.filter(initiative__tags=tag.pk)
-        self.theme = values.get("theme")
-        return queryset.order_by("jurisdiction__name", "title")
-
-    def filter_messages(self):
-        return self.resolved["messages"] + [
-            f"That {name} is not known; it was ignored."
-            for field, name in [("kind", "kind of finding"), ("theme", "theme")]
-            if field in self.form.errors
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            form=self.form,
-            filter_messages=self.filter_messages(),
-            active_jurisdiction=self.resolved["jurisdiction"],
-            active_tags=self.resolved["tags"],
-            active_theme=dict(Theme.choices).get(self.theme) if self.theme else None,
-        )
-        return context
+    filterset_class = filters.FindingFilterSet
+    base_queryset = staticmethod(selectors.findings_for_list)
 
 
-class SourceListView(ListView):
+class SourceListView(FilteredListView):
     template_name = "practices/source_list.html"
     paginate_by = 50
-
-    def get_queryset(self):
-        return (
-            Source.objects.published()
-            .select_related("reported_in", "organization")
-            .order_by("title")
-        )
+    filterset_class = filters.SourceFilterSet
+    base_queryset = staticmethod(selectors.sources_for_list)
 
 
 def jurisdiction_list(request):

@@ -55,6 +55,8 @@ PAGE_TYPES = {
     "suggest-practice": "/suggest/",
     "suggest-correction": "/practices/us-proactive-local-police-initiatives/suggest/",
     "suggest-thanks": "/suggest/thanks/",
+    "data-package": "/data/",
+    "api-docs": "/api/docs/",
     "not-found": "/no-such-page/",
 }
 NOT_FOUND = {"not-found"}

@@ -2,32 +2,25 @@
 dictionary, and robots.txt."""
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from .. import exports
-from .lists import FindingListView, InitiativeListView, PracticeListView
+from .. import selectors
+from . import exports, filters, package
 
 
-def _list_results(view_class, request):
-    """The list page's own filtering, run for an export: the same form, the same
-    selectors, the same messages for values it ignored."""
-    view = view_class()
-    view.setup(request)
-    queryset = view.get_queryset()
-    return queryset, view.filter_messages()
-
-
-def _export(request, view_class, prepare, columns, name, fmt):
-    queryset, messages = _list_results(view_class, request)
-    queryset = prepare(queryset)
+def _export(request, filterset_class, base_queryset, prepare, columns, name, fmt):
+    """The list page's own filtering (the same FilterSet, the same messages for
+    values it ignored), written as CSV or JSON."""
+    filterset = filterset_class(request.GET, queryset=base_queryset())
+    queryset = prepare(filterset.ordered())
     if fmt == "csv":
         response = StreamingHttpResponse(
             exports.csv_lines(queryset, columns), content_type="text/csv; charset=utf-8"
         )
     else:
         response = StreamingHttpResponse(
-            exports.json_chunks(queryset, columns, messages),
+            exports.json_chunks(queryset, columns, filterset.messages()),
             content_type="application/json; charset=utf-8",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -37,7 +30,8 @@ def _export(request, view_class, prepare, columns, name, fmt):
 def practices_export(request, fmt):
     return _export(
         request,
-        PracticeListView,
+        filters.PracticeFilterSet,
+        selectors.practices_for_list,
         exports.practices_for_export,
         exports.PRACTICE_COLUMNS,
         "practices",
@@ -48,7 +42,8 @@ def practices_export(request, fmt):
 def initiatives_export(request, fmt):
     return _export(
         request,
-        InitiativeListView,
+        filters.InitiativeFilterSet,
+        selectors.initiatives_for_list,
         exports.initiatives_for_export,
         exports.INITIATIVE_COLUMNS,
         "initiatives",
@@ -59,7 +54,8 @@ def initiatives_export(request, fmt):
 def findings_export(request, fmt):
     return _export(
         request,
-        FindingListView,
+        filters.FindingFilterSet,
+        selectors.findings_for_list,
         exports.findings_for_export,
         exports.FINDING_COLUMNS,
         "findings",
@@ -74,6 +70,25 @@ def dataset(request):
     )
     response["Content-Disposition"] = 'attachment; filename="knowledge-base.json"'
     return response
+
+
+def data_package(request):
+    """Every published record as a Frictionless data package (one zip)."""
+    return FileResponse(
+        package.build_zip(),
+        as_attachment=True,
+        filename="knowledge-base.zip",
+        content_type="application/zip",
+    )
+
+
+def data_index(request):
+    """The downloads, and the data package's dictionary, from its one description."""
+    return render(
+        request,
+        "practices/data.html",
+        {"tables": package.TABLES, "licence": package.LICENCE_TEXT},
+    )
 
 
 def about_data(request):

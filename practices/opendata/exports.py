@@ -22,7 +22,8 @@ from django.db.models import CharField, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Cast, JSONObject
 from taggit.models import Tag
 
-from .models import (
+from ..models import (
+    Basis,
     FindingFigure,
     Initiative,
     InitiativeSource,
@@ -35,7 +36,7 @@ from .models import (
     TaggedInitiative,
     TaggedPractice,
 )
-from .site import absolute, site_url
+from ..site import absolute, site_url
 
 CHUNK = 1000
 # A byte-order mark tells spreadsheet programs (Excel above all) the file is UTF-8.
@@ -256,6 +257,13 @@ FINDING_COLUMNS = [
         "kind",
         "count, change, comparison, share, estimate, study, poll or assessment.",
         lambda o: o.kind,
+    ),
+    Column(
+        "basis",
+        "The type of support behind it (who measured or judged what): "
+        + ", ".join(Basis.values)
+        + "; empty where not yet assigned. Filter with ?basis=<value>.",
+        lambda o: o.basis,
     ),
     Column(
         "statement",
@@ -536,7 +544,7 @@ def json_chunks(queryset, columns, messages=()):
 
 def dataset_sections():
     """(name, queryset, columns) for every published record of every kind."""
-    from . import selectors
+    from .. import selectors
 
     return [
         (

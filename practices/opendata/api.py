@@ -1,0 +1,363 @@
+"""The read-only REST API (/api/v1/): published records only, filtered by the same
+FilterSets as the list pages and exports, paged with a cursor, JSON only.
+
+Every response carries an ETag and Last-Modified (the content generation's time,
+practices/cache.py), so a client revalidating gets a 304; anonymous clients are
+throttled (KB_API_THROTTLE_RATE) with a 429 and Retry-After. Each list and detail
+loads in a fixed number of queries whatever the number of rows (tests pin them).
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from .. import selectors
+from ..cache import generation, generation_changed_at
+from ..models import (
+    BestPractice,
+    Finding,
+    FindingFigure,
+    Initiative,
+    InitiativeSource,
+    Jurisdiction,
+    Organization,
+    PracticeSource,
+    Quotation,
+    Status,
+)
+from . import filters, serializers
+
+PUBLISHED = Status.PUBLISHED
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+# Throttling, filtering, paging ----------------------------------------------------
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Requests per client address; the rate is read when each request comes in,
+    so a setting changed at run time (or in a test) applies at once."""
+
+    def __init__(self):  # the parent reads the rate once, at class level
+        pass
+
+    def allow_request(self, request, view):
+        self.rate = getattr(settings, "KB_API_THROTTLE_RATE", "120/min")
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class LenientFilterBackend(DjangoFilterBackend):
+    """The list pages' behaviour: values a FilterSet cannot use are dropped and
+    reported in `filter_messages`, not refused, so one query string gives the same
+    records on the page, in the exports and here."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        view.filterset = filterset
+        return filterset.qs
+
+
+class Pagination(CursorPagination):
+    """A cursor (an opaque `cursor` parameter in each `next`/`previous` link), in
+    the FilterSet's order for the chosen sort; bounded page size."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    ordering = ("slug",)
+    invalid_cursor_message = (
+        "The cursor is not valid; follow the next and previous links as given."
+    )
+
+    def get_page_size(self, request):
+        try:
+            size = int(request.query_params.get(self.page_size_query_param, ""))
+        except ValueError:
+            return self.page_size
+        return min(max(size, 1), self.max_page_size)
+
+    def get_ordering(self, request, queryset, view):
+        filterset = getattr(view, "filterset", None)
+        if filterset is not None:
+            return filterset.api_ordering()
+        return view.ordering
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:  # a cursor edited by hand is a bad request
+            raise ParseError(self.invalid_cursor_message) from error
+
+    def get_paginated_response(self, data):
+        filterset = getattr(self.view, "filterset", None)
+        return Response(
+            {
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "filter_messages": filterset.messages() if filterset else [],
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        paged = super().get_paginated_response_schema(schema)
+        described = {
+            "next": "The next page's address, or null on the last page.",
+            "previous": "The previous page's address, or null on the first page.",
+            "results": "The records of this page.",
+        }
+        for name, text in described.items():
+            paged["properties"][name]["description"] = text
+        paged["properties"]["filter_messages"] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Why some of the asked-for filters were left out (an "
+            "unknown tag or jurisdiction, a value that is not valid); empty when "
+            "every filter was used.",
+            "example": ["There is no tag “polce”, so it was left out of the filter."],
+        }
+        paged["required"] = ["results", "filter_messages"]
+        return paged
+
+
+def version_count(model):
+    """How many published versions each row has, as a subquery (one query for the
+    whole page, where versions.current_version_number would run one per row)."""
+    history = model.history.model
+    rows = (
+        history.objects.filter(id=OuterRef("pk"), status=PUBLISHED)
+        .exclude(history_type="-")
+        .order_by()
+        .values("id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def rolled_up(model):
+    """Published `model` records in a jurisdiction or below it, as a subquery."""
+    rows = (
+        model.objects.published()
+        .filter(jurisdiction__path__startswith=OuterRef("path"))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _citations(through, owner):
+    return Prefetch(
+        f"{through._meta.model_name}_set",
+        queryset=through.objects.filter(source__status=PUBLISHED)
+        .select_related("source")
+        .order_by("id"),
+        to_attr="citations",
+    )
+
+
+def _published(name, queryset, to_attr):
+    return Prefetch(name, queryset=queryset, to_attr=to_attr)
+
+
+# Views ------------------------------------------------------------------------------
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+    pagination_class = Pagination
+    filter_backends = [LenientFilterBackend]
+    throttle_classes = [AnonymousThrottle]
+    ordering = ("slug",)
+
+    def paginate_queryset(self, queryset):
+        if self.paginator is not None:
+            self.paginator.view = self
+        return super().paginate_queryset(queryset)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        # Rendered here so the validators can hash the body; DRF's own render
+        # step then finds it done.
+        response.render()
+        etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        changed = int(generation_changed_at(generation()))
+        # Within the second of a change a second change would carry the same
+        # date; the ETag covers that second (as for the pages).
+        last_modified = changed if changed < int(time.time()) else None
+        response["ETag"] = etag
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, public=True, max_age=0)
+        return get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+
+
+def _list_docs(noun, filtered=True):
+    text = f"Published {noun}, in pages of {PAGE_SIZE} (page_size up to "
+    text += f"{MAX_PAGE_SIZE}); follow `next` for more."
+    if filtered:
+        text += (
+            " Filters are the list page's: unknown or invalid values are left out "
+            "and reported in `filter_messages`."
+        )
+    return extend_schema_view(
+        list=extend_schema(summary=f"List {noun}", description=text),
+        retrieve=extend_schema(
+            summary=f"One of the {noun}",
+            description="One published record by slug; 404 if there is none "
+            "(or it is not published).",
+        ),
+    )
+
+
+@_list_docs("best practices")
+class PracticeViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.PracticeSerializer
+    filterset_class = filters.PracticeFilterSet
+
+    def get_queryset(self):
+        return (
+            BestPractice.objects.published()
+            .select_related("jurisdiction")
+            .defer("search_vector")
+            .annotate(version_number=version_count(BestPractice))
+            .prefetch_related(
+                "tags",
+                _citations(PracticeSource, "practice"),
+                _published(
+                    "initiatives",
+                    Initiative.objects.published().only(
+                        "pk", "slug", "title", "status"
+                    ),
+                    "published_initiatives",
+                ),
+            )
+        )
+
+
+@_list_docs("initiatives")
+class InitiativeViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.InitiativeSerializer
+    filterset_class = filters.InitiativeFilterSet
+
+    def get_queryset(self):
+        return (
+            Initiative.objects.published()
+            .select_related("jurisdiction", "part_of")
+            .defer("search_vector", "part_of__search_vector")
+            .annotate(version_number=version_count(Initiative))
+            .prefetch_related(
+                "tags",
+                _citations(InitiativeSource, "initiative"),
+                _published(
+                    "lead_organizations",
+                    Organization.objects.published(),
+                    "published_leads",
+                ),
+                _published(
+                    "practices",
+                    BestPractice.objects.published().only(
+                        "pk", "slug", "title", "status"
+                    ),
+                    "published_practices",
+                ),
+            )
+        )
+
+
+@_list_docs("findings")
+class FindingViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.FindingSerializer
+    filterset_class = filters.FindingFilterSet
+
+    def get_queryset(self):
+        return (
+            Finding.objects.published()
+            .select_related("jurisdiction", "initiative", "source")
+            .defer("search_vector", "initiative__search_vector")
+            .annotate(version_number=version_count(Finding))
+            .prefetch_related(
+                Prefetch(
+                    "figures", queryset=FindingFigure.objects.order_by("position", "id")
+                )
+            )
+        )
+
+
+@_list_docs("sources")
+class SourceViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilterSet
+
+    def get_queryset(self):
+        return selectors.sources_for_list()
+
+
+@_list_docs("jurisdictions (each with its parent and counts rolled up)", False)
+class JurisdictionViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.JurisdictionSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return (
+            Jurisdiction.objects.published()
+            .select_related("parent")
+            .annotate(
+                version_number=version_count(Jurisdiction),
+                practice_count=rolled_up(BestPractice),
+                initiative_count=rolled_up(Initiative),
+                finding_count=rolled_up(Finding),
+            )
+        )
+
+
+@_list_docs("organizations", False)
+class OrganizationViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.OrganizationSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return Organization.objects.published().select_related("jurisdiction")
+
+
+@_list_docs("quotations", False)
+class QuotationViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.QuotationSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return Quotation.objects.published().select_related(
+            "jurisdiction", "initiative", "source"
+        )
+
+
+@_list_docs("tags (those that published records carry, with counts)", False)
+class TagViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.TagSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.tag_list()

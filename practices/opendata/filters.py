@@ -1,0 +1,342 @@
+"""One filter definition per public list (practices, initiatives, findings, sources).
+
+The HTML lists, the CSV/JSON exports and the API all bind the same FilterSet to the
+request's GET parameters, so one query string selects the same records everywhere
+and every value left out is reported with the same message. Invalid values (an
+unknown theme, a sort key not on the whitelist, a date that is no date) are dropped
+rather than refused: a mistyped link still shows a useful list, and says what it
+ignored. `order_by` only ever sees orderings written here.
+"""
+
+import django_filters as df
+from django import forms
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from taggit.models import Tag
+
+from .. import search
+from ..models import (
+    Basis,
+    BestPractice,
+    Finding,
+    Initiative,
+    Jurisdiction,
+    Source,
+    Theme,
+)
+from ..selectors import within
+
+MAX_TAGS = 10
+MAX_TEXT = 200
+
+
+class SlugListField(forms.Field):
+    """A repeatable GET parameter (`?tag=a&tag=b`) as a list of distinct slugs."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        seen = []
+        for item in value:
+            item = str(item).strip()[:MAX_TEXT]
+            if item and item not in seen:
+                seen.append(item)
+        return seen[:MAX_TAGS]
+
+
+@extend_schema_field(build_array_type(build_basic_type(OpenApiTypes.STR)))
+class SlugListFilter(df.Filter):
+    field_class = SlugListField
+
+
+class Sort:
+    """A sort key's label, the list pages' ordering, and the API's: the API pages
+    with a cursor, which needs plain, non-null model fields."""
+
+    def __init__(self, label, ordering, api_ordering=("slug",)):
+        self.label = label
+        self.ordering = list(ordering)
+        self.api_ordering = tuple(api_ordering)
+
+
+def sort_filter(sorts):
+    return df.ChoiceFilter(
+        label="Sort by",
+        method="keep",
+        choices=[(key, sort.label) for key, sort in sorts.items()],
+        empty_label=None,
+        help_text="How to order the records: "
+        + "; ".join(f"{key or '(empty)'}: {s.label}" for key, s in sorts.items())
+        + ".",
+    )
+
+
+class RecordFilterSet(df.FilterSet):
+    """Words and sort, which every list takes; subclasses add the rest and SORTS
+    (the first key is the default)."""
+
+    SORTS = {}
+
+    q = df.CharFilter(
+        label="Words",
+        method="filter_words",
+        max_length=MAX_TEXT,
+        help_text="Words that must all appear (on PostgreSQL: full-text search with "
+        "small misspellings tolerated in titles).",
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+        self._resolved = None
+
+    # Filters with methods --------------------------------------------------------
+
+    def keep(self, queryset, name, value):
+        return queryset  # ordering is applied by `ordered()`, after filtering
+
+    def filter_words(self, queryset, name, value):
+        return search.matching(queryset, value)
+
+    def filter_tags(self, queryset, name, value):
+        for tag in self.resolved()["tags"]:
+            # One filter() per tag: each adds its own join, so all tags must match.
+            # By id, not slug: PostgreSQL then sees how common each tag is and
+            # starts from the narrowest filter (the jurisdiction, or a rare tag).
+            queryset = queryset.filter(tags=tag.pk)
+        return queryset
+
+    def filter_jurisdiction(self, queryset, name, value):
+        jurisdiction = self.resolved()["jurisdiction"]
+        return (
+            queryset if jurisdiction is None else queryset.filter(within(jurisdiction))
+        )
+
+    # What the visitor asked for ------------------------------------------------------
+
+    def values(self):
+        """The valid values (invalid ones are dropped, and reported by messages())."""
+        self.is_valid()
+        return self.form.cleaned_data
+
+    def resolved(self):
+        """The tags and jurisdiction named by the query, looked up once."""
+        if self._resolved is None:
+            values = self.values()
+            messages = []
+            tag_slugs = values.get("tag") or []
+            tags = []
+            if tag_slugs:
+                by_slug = {t.slug: t for t in Tag.objects.filter(slug__in=tag_slugs)}
+                tags = [by_slug[s] for s in tag_slugs if s in by_slug]
+                messages += [
+                    f"There is no tag “{s}”, so it was left out of the filter."
+                    for s in tag_slugs
+                    if s not in by_slug
+                ]
+            jurisdiction = None
+            slug = values.get("jurisdiction")
+            if slug:
+                jurisdiction = (
+                    Jurisdiction.objects.published().filter(slug=slug).first()
+                )
+                if jurisdiction is None:
+                    messages.append(
+                        f"There is no jurisdiction “{slug}”, so results from every "
+                        "jurisdiction are shown."
+                    )
+            self._resolved = {
+                "tags": tags,
+                "jurisdiction": jurisdiction,
+                "messages": messages,
+            }
+        return self._resolved
+
+    def messages(self):
+        """Why some of the asked-for filters were left out, in words for people."""
+        self.is_valid()
+        resolved = self.resolved() if self._uses_lookups() else {"messages": []}
+        return resolved["messages"] + [
+            f"“{self.data.get(name, '')}” is not a valid "
+            f"{self.form.fields[name].label.lower()}; it was ignored."
+            for name in self.form.fields
+            if name in self.form.errors
+        ]
+
+    def _uses_lookups(self):
+        return "tag" in self.filters or "jurisdiction" in self.filters
+
+    def sort_key(self):
+        key = self.values().get("sort") or ""
+        return key if key in self.SORTS else next(iter(self.SORTS))
+
+    def is_filtered(self):
+        values = self.values()
+        resolved = self.resolved() if self._uses_lookups() else {}
+        return bool(
+            resolved.get("tags")
+            or resolved.get("jurisdiction")
+            or any(
+                values.get(name)
+                for name in self.filters
+                if name not in ("tag", "jurisdiction", "sort")
+            )
+        )
+
+    def ordered(self):
+        """The filtered records in the list pages' order: the chosen sort, or best
+        matches first when words are given and no sort is chosen."""
+        values = self.values()
+        if values.get("sort") or not values.get("q"):
+            return self.qs.order_by(*self.SORTS[self.sort_key()].ordering)
+        return self.qs
+
+    def api_ordering(self):
+        return self.SORTS[self.sort_key()].api_ordering
+
+
+def _tag_filter():
+    return SlugListFilter(
+        label="Tags",
+        method="filter_tags",
+        help_text=f"Tag slugs, repeatable (?tag=a&tag=b); a record must carry all of "
+        f"them. At most {MAX_TAGS}; unknown tags are left out with a message.",
+    )
+
+
+def _jurisdiction_filter():
+    return df.CharFilter(
+        label="Jurisdiction",
+        method="filter_jurisdiction",
+        max_length=MAX_TEXT,
+        help_text="A jurisdiction's slug; takes in everything below it (a country "
+        "includes its states and cities).",
+    )
+
+
+def _updated_since_filter():
+    return df.DateFilter(
+        label="Updated since",
+        field_name="updated__date",
+        lookup_expr="gte",
+        help_text="Only records changed on or after this date (YYYY-MM-DD, UTC).",
+    )
+
+
+def _theme_filter(label="Theme", method=None):
+    extra = {"method": method} if method else {}
+    return df.ChoiceFilter(
+        label=label,
+        choices=Theme.choices,
+        empty_label="Any theme",
+        help_text="prevention, protection, prosecution or partnership (the 4P "
+        "framework).",
+        **extra,
+    )
+
+
+class PracticeFilterSet(RecordFilterSet):
+    SORTS = {
+        "": Sort(
+            "Country, then source order", ["jurisdiction__name", "position", "title"]
+        ),
+        "title": Sort("Title (A–Z)", ["title"], ("title", "slug")),
+        "updated": Sort("Recently updated", ["-updated", "title"], ("-updated",)),
+        "theme": Sort("Theme", ["theme", "title"], ("theme", "slug")),
+    }
+    tag = _tag_filter()
+    jurisdiction = _jurisdiction_filter()
+    theme = _theme_filter()
+    updated_since = _updated_since_filter()
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = BestPractice
+        fields = []
+
+
+class InitiativeFilterSet(RecordFilterSet):
+    SORTS = {
+        "": Sort("Title (A–Z)", ["title"], ("title", "slug")),
+        "start": Sort("Start year (newest first)", ["-start_year", "title"]),
+        "updated": Sort("Recently updated", ["-updated", "title"], ("-updated",)),
+        "jurisdiction": Sort("Jurisdiction", ["jurisdiction__name", "title"]),
+    }
+    tag = _tag_filter()
+    jurisdiction = _jurisdiction_filter()
+    theme = _theme_filter("Theme of its practices", method="filter_theme")
+    updated_since = _updated_since_filter()
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Initiative
+        fields = []
+
+    def filter_theme(self, queryset, name, value):
+        # Its published practices' themes, or its own when it illustrates none: the
+        # rule the compare matrix and the gap map count by, so their links agree.
+        return queryset.in_theme(value)
+
+
+class FindingFilterSet(RecordFilterSet):
+    SORTS = {
+        "": Sort("Jurisdiction, then title", ["jurisdiction__name", "title"]),
+        "title": Sort("Title (A–Z)", ["title"], ("title", "slug")),
+        "updated": Sort("Recently updated", ["-updated", "title"], ("-updated",)),
+    }
+    tag = _tag_filter()
+    jurisdiction = _jurisdiction_filter()
+    theme = _theme_filter(method="filter_theme")
+    basis = df.ChoiceFilter(
+        label="Type of support",
+        choices=Basis.choices,
+        empty_label="Any type of support",
+        help_text="Who measured or judged what: " + "; ".join(Basis.values) + ".",
+    )
+    kind = df.ChoiceFilter(
+        label="Kind",
+        choices=Finding.Kind.choices,
+        empty_label="Any kind",
+        help_text="What the finding is: " + "; ".join(Finding.Kind.values) + ".",
+    )
+    updated_since = _updated_since_filter()
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Finding
+        fields = []
+
+    def filter_theme(self, queryset, name, value):
+        # The one rule for the theme a finding counts under (models.py).
+        return queryset.in_theme(value)
+
+    def filter_tags(self, queryset, name, value):
+        # A finding carries no tags: it takes its initiative's (all must match), as
+        # the gap map counts it.
+        for tag in self.resolved()["tags"]:
+            queryset = queryset.filter(initiative__tags=tag.pk)
+        return queryset
+
+
+class SourceFilterSet(RecordFilterSet):
+    SORTS = {
+        "": Sort("Title (A–Z)", ["title"], ("title", "slug")),
+        "year": Sort("Year (newest first)", ["-year", "title"]),
+        "updated": Sort("Recently updated", ["-updated", "title"], ("-updated",)),
+    }
+    kind = df.ChoiceFilter(
+        label="Kind",
+        choices=Source.Kind.choices,
+        empty_label="Any kind",
+        help_text="What the source is: " + "; ".join(Source.Kind.values) + ".",
+    )
+    updated_since = _updated_since_filter()
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Source
+        fields = []
