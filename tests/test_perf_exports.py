@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from practices import exports
 from practices.models import FindingFigure, PracticeSource, Status
+from practices.opendata import exports
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -291,7 +291,7 @@ def test_findings_list_filters_by_theme_and_tag(client, mapped):
     response = client.get("/findings/?theme=bogus&tag=nope")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "That theme is not known; it was ignored." in html
+    assert "“bogus” is not a valid theme; it was ignored." in html
     assert "There is no tag “nope”" in html
     assert len(titles(response)) == 4  # every published finding
 
