@@ -150,6 +150,8 @@ KB_CDN_STALE_WHILE_REVALIDATE = env_int("KB_CDN_STALE_WHILE_REVALIDATE", 30)
 
 # The admin's "review due" lists records not reviewed within this many days.
 KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 365)
+# Review by someone else: an editor cannot approve a change they made or submitted.
+KB_FORBID_SELF_APPROVAL = env_bool("KB_FORBID_SELF_APPROVAL", True)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

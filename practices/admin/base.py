@@ -23,11 +23,9 @@ from ..services import (
     record_history_tags_update,
     record_save_checked,
     records_mark_reviewed,
-    records_publish,
-    records_send_to_review,
-    records_unpublish,
 )
 from .filters import ReviewDueFilter
+from .workflow import WorkflowAdminMixin
 
 
 def _report(modeladmin, request, changed, refused, done):
@@ -42,7 +40,9 @@ def _report(modeladmin, request, changed, refused, done):
         modeladmin.message_user(request, f"Not published: {problem}", messages.ERROR)
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+class RecordAdmin(SimpleHistoryAdmin):
+    """What every content admin does apart from the editorial workflow."""
+
     form = ContentAdminForm
     actions = ["publish", "unpublish", "send_to_review", "mark_reviewed"]
     readonly_fields = ["published_at", "revision"]
@@ -68,28 +68,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         # Prefetched by get_queryset for every admin that lists tags.
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
-    def view_on_site(self, obj):
-        return obj.get_absolute_url()
-
     # --- editorial actions -----------------------------------------------------
-
-    @admin.action(description="Publish selected records", permissions=["change"])
-    def publish(self, request, queryset):
-        changed, refused = records_publish(queryset, request.user)
-        _report(self, request, changed, refused, "published")
-
-    @admin.action(
-        description="Unpublish selected records (back to draft)",
-        permissions=["change"],
-    )
-    def unpublish(self, request, queryset):
-        changed, refused = records_unpublish(queryset, request.user)
-        _report(self, request, changed, refused, "moved back to draft")
-
-    @admin.action(description="Send selected drafts to review", permissions=["change"])
-    def send_to_review(self, request, queryset):
-        changed, refused = records_send_to_review(queryset, request.user)
-        _report(self, request, changed, refused, "sent to review")
 
     @admin.action(
         description="Mark selected records reviewed today", permissions=["change"]
@@ -239,3 +218,8 @@ class ContentAdmin(SimpleHistoryAdmin):
             "now": timezone.now(),
         }
         return render(request, "admin/practices/history_compare.html", context)
+
+
+class ContentAdmin(WorkflowAdminMixin, RecordAdmin):
+    """The admin of every content model: the workflow first (a published record's
+    edit becomes a pending change), then the revision-checked save."""
