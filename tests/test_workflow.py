@@ -339,3 +339,50 @@ def test_preview_shows_the_pending_change(client, curator, edited):
     assert "Edited words." in page and "pending changes" in page
     public = client.get(edited.get_absolute_url()).content.decode()
     assert "Edited words." not in public and "Preview" not in public
+
+
+# --- withdrawn versions ------------------------------------------------------------
+
+
+@pytest.fixture
+def two_versions(curator, editor, edited):
+    step(curator, edited, "submit")
+    step(editor, edited, "approve")
+    assert current_version_number(edited) == 2
+    return edited
+
+
+def test_editor_withdraws_a_version_and_its_permalink_says_why(
+    client, editor, two_versions
+):
+    url = url_of(two_versions, "withdraw")
+    form = editor.get(url).content.decode()
+    assert "Version 1" in form and "Version 2" not in form  # not the current one
+    editor.post(url, {"number": "1", "reason": "It misquoted the source's figure."})
+
+    permalink = f"{two_versions.get_absolute_url()}v/1/"
+    response = client.get(permalink)
+    page = response.content.decode()
+    assert response.status_code == 410
+    assert "Version 1 of “Edited title” was withdrawn" in page
+    assert "It misquoted the source&#x27;s figure." in page
+    assert "Published words." not in page  # the withdrawn text is not shown
+    assert f'href="{two_versions.get_absolute_url()}"' in page
+    assert client.get(f"{permalink}cite.bib").status_code == 410
+    history = client.get(f"{two_versions.get_absolute_url()}history/")
+    assert "(withdrawn " in history.content.decode()
+    assert client.get(f"{two_versions.get_absolute_url()}v/2/").status_code == 200
+
+
+def test_curator_cannot_withdraw_a_version(curator, two_versions):
+    url = url_of(two_versions, "withdraw")
+    assert curator.get(url).status_code == 403
+    assert curator.post(url, {"number": "1", "reason": "x"}).status_code == 403
+    assert Client().get(f"{two_versions.get_absolute_url()}v/1/").status_code == 200
+
+
+def test_withdrawing_needs_a_reason(editor, two_versions):
+    url = url_of(two_versions, "withdraw")
+    response = editor.post(url, {"number": "1", "reason": ""})
+    assert "This field is required." in response.content.decode()
+    assert Client().get(f"{two_versions.get_absolute_url()}v/1/").status_code == 200
