@@ -132,6 +132,12 @@ class ContentAdminForm(forms.ModelForm):
     loaded_revision = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0
     )
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=80,
+        help_text="Optional; kept in the record's history.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +163,11 @@ class ContentAdminForm(forms.ModelForm):
     def changed_data(self):
         # The hidden revision is bookkeeping, not a curator's change: a stale one
         # alone must not make an untouched inline row count as edited.
-        return [name for name in super().changed_data if name != "loaded_revision"]
+        return [
+            name
+            for name in super().changed_data
+            if name not in ("loaded_revision", "change_reason")
+        ]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

@@ -386,3 +386,67 @@ def test_withdrawing_needs_a_reason(editor, two_versions):
     response = editor.post(url, {"number": "1", "reason": ""})
     assert "This field is required." in response.content.decode()
     assert Client().get(f"{two_versions.get_absolute_url()}v/1/").status_code == 200
+
+
+# --- curator comfort ---------------------------------------------------------------
+
+
+def test_admin_names_the_knowledge_base_and_the_tags_section(curator):
+    page = curator.get(reverse("admin:index")).content.decode()
+    assert "Anti-Trafficking Best Practice Knowledge Base" in page
+    assert "Django administration" not in page
+    assert ">Tags<" in page and "Taggit" not in page
+
+
+def test_add_form_hides_revision_published_at_and_status(curator):
+    page = curator.get(reverse("admin:practices_bestpractice_add")).content.decode()
+    assert "field-revision" not in page and "field-published_at" not in page
+    assert 'name="status"' not in page
+
+
+def test_the_history_records_the_reason_given(curator, db):
+    draft = make_practice(status=Status.DRAFT)
+    url = url_of(draft, "change")
+    data = admin_form_data(curator.get(url)) | {"change_reason": "Fixed a typo"}
+    curator.post(url, data)
+    assert draft.history.first().history_change_reason == "Fixed a typo"
+
+
+def test_restoring_says_which_revision_was_restored(curator, db):
+    draft = make_practice(status=Status.DRAFT, title="First")
+    url = url_of(draft, "change")
+    curator.post(url, admin_form_data(curator.get(url)) | {"title": "Second"})
+    first = draft.history.order_by("history_date").first()
+    restore = reverse(
+        "admin:practices_bestpractice_simple_history", args=[draft.pk, first.pk]
+    )
+    assert curator.post(restore, admin_form_data(curator.get(restore))).status_code
+    newest = draft.history.first()
+    assert newest.title == "First"
+    assert newest.history_change_reason.startswith("Restored revision 1 of ")
+
+
+def test_the_form_warns_when_sanitising_removes_markup(curator, db):
+    draft = make_practice(status=Status.DRAFT)
+    url = url_of(draft, "change")
+    data = admin_form_data(curator.get(url)) | {
+        "discussion": 'Text <script>alert(1)</script> <img src=x onerror="alert(2)">'
+    }
+    page = curator.post(url, data, follow=True).content.decode()
+    assert "will not show &lt;script&gt;, &lt;img&gt;, the onerror attribute" in page
+    draft.refresh_from_db()
+    assert "<script>" in draft.discussion  # the curator's text is kept as typed
+
+
+def test_bulk_delete_of_drafts_asks_first(curator, db):
+    drafts = [make_practice(status=Status.DRAFT) for _ in range(2)]
+    changelist = reverse("admin:practices_bestpractice_changelist")
+    selection = {
+        "action": "delete_selected",
+        "_selected_action": [d.pk for d in drafts],
+    }
+    confirm = curator.post(changelist, selection)
+    assert "Are you sure you want to delete" in confirm.content.decode()
+    assert BestPractice.objects.count() == 2
+    curator.post(changelist, selection | {"post": "yes"})
+    assert BestPractice.objects.count() == 0

@@ -17,6 +17,7 @@ from ..admin_forms import (
     history_changes,
     tags_change,
 )
+from ..markup import markup_removed
 from ..models import Status
 from ..services import (
     RevisionConflict,
@@ -26,6 +27,32 @@ from ..services import (
 )
 from .filters import ReviewDueFilter
 from .workflow import WorkflowAdminMixin
+
+# Long texts written in Markdown (rendered through practices.markup).
+MARKDOWN_FIELDS = {"description", "discussion"}
+# simple-history's history_change_reason column holds this many characters.
+REASON_LENGTH = 100
+
+
+def change_reason(request, model, form):
+    """What the history row of this save says: "Restored revision N of <date>" for
+    a restore, "Published changes" for a pending change being published, and the
+    curator's optional reason."""
+    parts = []
+    restoring = getattr(request, "_kb_restoring", None)
+    if restoring is not None:
+        row = model.history.filter(history_id=restoring).first()
+        if row is not None:
+            parts.append(
+                f"Restored revision {row.revision} of "
+                f"{timezone.localtime(row.history_date):%Y-%m-%d %H:%M}"
+            )
+    if getattr(request, "_kb_applying", False):
+        parts.append("Published changes")
+    given = " ".join(form.cleaned_data.get("change_reason", "").split())
+    if given:
+        parts.append(given)
+    return ": ".join(parts)[:REASON_LENGTH]
 
 
 def _report(modeladmin, request, changed, refused, done):
@@ -79,7 +106,24 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     # --- saving: no lost edits -------------------------------------------------
 
+    def save_form(self, request, form, change):
+        for name in MARKDOWN_FIELDS & form.cleaned_data.keys():
+            removed = markup_removed(form.cleaned_data[name])
+            if removed:
+                label = form.fields[name].label or name
+                self.message_user(
+                    request,
+                    f"{label}: the public page will not show {', '.join(removed)} "
+                    "(removed when the Markdown is made safe). Edit the text if "
+                    "something else was meant.",
+                    messages.WARNING,
+                )
+        return super().save_form(request, form, change)
+
     def save_model(self, request, obj, form, change):
+        reason = change_reason(request, self.model, form)
+        if reason:
+            obj._change_reason = reason
         loaded = form.cleaned_data.get("loaded_revision") if change else None
         record_save_checked(obj, loaded, request.user)
         save_m2m = form.save_m2m
@@ -131,6 +175,8 @@ class RecordAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a version saves through the same checked path; run it in one
         # transaction so the revision lock holds until the save commits.
+        if str(version_id).isdigit():
+            request._kb_restoring = int(version_id)  # named in the history row
         try:
             with transaction.atomic(using=router.db_for_write(self.model)):
                 return super().history_form_view(

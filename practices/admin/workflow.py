@@ -130,7 +130,6 @@ class WorkflowAdminMixin:
 
     def save_model(self, request, obj, form, change):
         if getattr(request, "_kb_applying", False):
-            obj._change_reason = "Published changes"
             return super().save_model(request, obj, form, change)
         if not change:
             return super().save_model(request, obj, form, change)
