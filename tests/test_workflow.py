@@ -450,3 +450,15 @@ def test_bulk_delete_of_drafts_asks_first(curator, db):
     assert BestPractice.objects.count() == 2
     curator.post(changelist, selection | {"post": "yes"})
     assert BestPractice.objects.count() == 0
+
+
+def test_a_curator_cannot_publish_a_finding_through_the_initiative_form(curator, db):
+    from .factories import make_finding, make_initiative
+
+    initiative = make_initiative(status=Status.DRAFT)
+    finding = make_finding(initiative=initiative, status=Status.DRAFT)
+    url = url_of(initiative, "change")
+    data = admin_form_data(curator.get(url)) | {"findings-0-status": "published"}
+    assert curator.post(url, data).status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == Status.DRAFT
