@@ -208,12 +208,18 @@ class RecordAdmin(SimpleHistoryAdmin):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(
             objs, request
         )
-        if any(obj.status != Status.DRAFT for obj in objs):
-            # Shown by Django's "delete selected" page, which then refuses to delete.
+        blocking = [obj for obj in objs if obj.status != Status.DRAFT]
+        if blocking:
+            # Shown by Django's "delete selected" page, which then refuses to
+            # delete: name each record that blocks it, not just a permission.
             perms_needed = {
                 *perms_needed,
-                f"{self.model._meta.verbose_name_plural} that are published or in "
-                "review (only drafts can be deleted; unpublish first)",
+                *(
+                    f"{self.model._meta.verbose_name} “{obj}”, which is "
+                    f"{obj.get_status_display().lower()} (only drafts can be "
+                    "deleted; unpublish first)"
+                    for obj in blocking
+                ),
             }
         return deleted, model_count, perms_needed, protected
 
