@@ -462,3 +462,48 @@ def test_a_curator_cannot_publish_a_finding_through_the_initiative_form(curator,
     assert curator.post(url, data).status_code == 302
     finding.refresh_from_db()
     assert finding.status == Status.DRAFT
+
+
+def test_a_published_initiatives_inline_edits_wait_and_publish_together(
+    client, curator, editor, db
+):
+    from .factories import make_finding, make_initiative
+
+    initiative = make_initiative(title="Hotline")
+    finding = make_finding(initiative=initiative, title="Calls a month")
+    url = url_of(initiative, "change")
+    data = admin_form_data(curator.get(url)) | {
+        "title": "National hotline",
+        "findings-0-title": "Calls each month",
+    }
+    assert curator.post(url, data).status_code == 302
+    finding.refresh_from_db()
+    initiative.refresh_from_db()
+    assert (initiative.title, finding.title) == ("Hotline", "Calls a month")
+
+    step(curator, initiative, "submit")
+    step(editor, initiative, "approve")
+    finding.refresh_from_db()
+    initiative.refresh_from_db()
+    assert (initiative.title, finding.title) == ("National hotline", "Calls each month")
+    assert (
+        "National hotline" in client.get(initiative.get_absolute_url()).content.decode()
+    )
+
+
+def test_restoring_a_published_records_old_version_waits_for_an_editor(
+    curator, editor, two_versions
+):
+    first = two_versions.history.order_by("history_date").first()
+    restore = reverse(
+        "admin:practices_bestpractice_simple_history", args=[two_versions.pk, first.pk]
+    )
+    curator.post(restore, admin_form_data(curator.get(restore)))
+    two_versions.refresh_from_db()
+    assert two_versions.title == "Edited title"  # still the published version
+    step(curator, two_versions, "submit")
+    step(editor, two_versions, "approve")
+    two_versions.refresh_from_db()
+    assert two_versions.title == "Live title"
+    assert [s.title for s in two_versions.sources.all()]  # its sources are kept
+    assert current_version_number(two_versions) == 3

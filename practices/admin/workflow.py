@@ -72,6 +72,21 @@ class WithdrawForm(forms.Form):
     )
 
 
+def _form_data_add(data, forms):
+    """Add what `forms` would submit unchanged to the QueryDict `data`."""
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data.setlist(bound.html_name, [str(item) for item in value])
+            else:
+                data[bound.html_name] = str(value)
+
+
 def _bulk_noun(model, count):
     opts = model._meta
     return f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"
@@ -431,12 +446,14 @@ class WorkflowAdminMixin:
         so it is validated and saved exactly like an edit of a draft (revision
         check, inline rows, tags, history)."""
         data = self._pending_data(obj, pending)
-        for formset_class, _inline in self.get_formsets_with_inlines(request, obj):
+        for formset_class, inline in self.get_formsets_with_inlines(request, obj):
             prefix = formset_class.get_default_prefix()
             if f"{prefix}-TOTAL_FORMS" not in data:
                 # A restored old version carries no inline rows: keep the live ones.
-                data.update({f"{prefix}-TOTAL_FORMS": "0"})
-                data.update({f"{prefix}-INITIAL_FORMS": "0"})
+                live = formset_class(
+                    instance=obj, prefix=prefix, queryset=inline.get_queryset(request)
+                )
+                _form_data_add(data, [live.management_form, *live.initial_forms])
         replay = copy.copy(request)
         replay.method = "POST"
         replay.POST = data
