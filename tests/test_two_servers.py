@@ -352,7 +352,8 @@ def test_change_through_one_server_shows_at_once_on_the_other(site, servers):
     assert title in b.get(detail)[2]
     workflow = f"/admin/practices/bestpractice/{pk}/workflow/"
     for step in ("submit", "approve"):
-        _, _, html = curator.get(change)
+        status, _, html = curator.get(change)
+        assert status == 200, html[-3000:]
         status, _, _ = curator.post(
             workflow, {"csrfmiddlewaretoken": csrf_token(html), "action": step}
         )

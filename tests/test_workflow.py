@@ -507,3 +507,18 @@ def test_restoring_a_published_records_old_version_waits_for_an_editor(
     assert two_versions.title == "Live title"
     assert [s.title for s in two_versions.sources.all()]  # its sources are kept
     assert current_version_number(two_versions) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_form_and_preview_of_a_pending_change_outside_a_test_transaction():
+    """As in production, where no test transaction wraps the request: the bound
+    form's revision check locks the row (PostgreSQL refuses that outside one)."""
+    # A superuser: another transactional test may have flushed the groups away.
+    get_user_model().objects.create_superuser("root", password=CURATOR_PASSWORD)
+    client = Client()
+    assert client.login(username="root", password=CURATOR_PASSWORD)
+    practice = make_practice(title="Live title")
+    url = url_of(practice, "change")
+    client.post(url, admin_form_data(client.get(url)) | {"title": "Pending title"})
+    assert 'value="Pending title"' in client.get(url).content.decode()
+    assert "Pending title" in client.get(url_of(practice, "preview")).content.decode()

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
@@ -237,6 +237,15 @@ class WorkflowAdminMixin:
             pending = pending_change(obj) if obj is not None else None
             if pending is not None:
                 request._kb_pending_shown = self._pending_data(obj, pending)
+                # The bound form is validated while the page renders (its
+                # revision check locks the row): render inside a transaction.
+                with transaction.atomic(using=router.db_for_write(self.model)):
+                    response = super().changeform_view(
+                        request, object_id, form_url, extra_context
+                    )
+                    if hasattr(response, "render"):
+                        response.render()
+                return response
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _pending_data(self, obj, pending):
@@ -567,7 +576,10 @@ class WorkflowAdminMixin:
         if pending is not None:
             form_class = super().get_form(request, obj, change=True)
             form = form_class(self._pending_data(obj, pending), instance=obj)
-            form.is_valid()  # fills the instance with the pending values
+            # Validating fills the instance with the pending values; its revision
+            # check locks the row, which needs a transaction.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                form.is_valid()
             applied = form.instance
         return preview_response(request, obj, applied)
 
