@@ -180,6 +180,8 @@ KB_RETRY_AFTER_SECONDS = env_int("KB_RETRY_AFTER_SECONDS", 10)
 
 # The admin's "review due" lists records not reviewed within this many days.
 KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 365)
+# Review by someone else: an editor cannot approve a change they made or submitted.
+KB_FORBID_SELF_APPROVAL = env_bool("KB_FORBID_SELF_APPROVAL", True)
 
 # Bulk import (docs/import.md): rows and bytes per file. Exported cells that a
 # spreadsheet would run as a formula are neutralised (practices/imports/formats.py

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from .models import BestPractice, Finding, Status
 from .services import revision_current
+from .workflow import pending_change
 
 # Year fields, on any model, that may not lie in the future.
 YEAR_FIELDS = ("start_year", "year", "period_start", "period_end")
@@ -70,11 +71,26 @@ def tags_change(newer, older):
 def conflict_message(obj, loaded_revision, current_revision):
     """A refusal that says who changed the record, when, and what they changed."""
     found = changes_since(obj, loaded_revision)
+    pending = pending_change(obj)
     head = (
         "Your changes were NOT saved: someone else saved this "
         f"{obj._meta.verbose_name} (“{obj}”) after you opened it (you started from "
         f"revision {loaded_revision}; it is now at revision {current_revision})."
     )
+    if pending is not None and (
+        found is None or pending.edited_at >= found[0].history_date
+    ):
+        # The newer save is a pending change of a published record: no history
+        # row yet; the form shows it once reloaded.
+        who = pending.edited_by or "an unknown user"
+        when = timezone.localtime(pending.edited_at).strftime("%Y-%m-%d %H:%M")
+        return format_html(
+            "{} {} saved pending changes (not public yet) at {}. Reload the page "
+            "to see them, then apply your edits again.",
+            head,
+            who,
+            when,
+        )
     if found is None:
         return format_html(
             "{} Reload the page to see their version, then apply your edits again.",
@@ -116,6 +132,12 @@ class ContentAdminForm(forms.ModelForm):
     loaded_revision = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0
     )
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=80,
+        help_text="Optional; kept in the record's history.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +168,11 @@ class ContentAdminForm(forms.ModelForm):
     def changed_data(self):
         # The hidden revision is bookkeeping, not a curator's change: a stale one
         # alone must not make an untouched inline row count as edited.
-        return [name for name in super().changed_data if name != "loaded_revision"]
+        return [
+            name
+            for name in super().changed_data
+            if name not in ("loaded_revision", "change_reason")
+        ]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

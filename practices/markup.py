@@ -6,6 +6,7 @@ allow-list of tags and attributes and only http(s) and mailto links, so a curato
 """
 
 import re
+from html.parser import HTMLParser
 
 import markdown as markdown_lib
 import nh3
@@ -50,3 +51,35 @@ def render_markdown(text):
         attribute_filter=_attribute_filter,
     )
     return mark_safe(clean)  # sanitized by nh3 just above
+
+
+class _Removed(HTMLParser):
+    """Collects what sanitising will drop: tags outside the allow-list, event
+    handler and style attributes, links to other schemes."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def _add(self, what):
+        if what not in self.found:
+            self.found.append(what)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            self._add(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self._add(f"the {name} attribute")
+            elif name == "href" and _attribute_filter(tag, name, value or "") is None:
+                self._add(f"the link to {value}")
+
+
+def markup_removed(text):
+    """What the public page will not show of `text`'s markup (["<script>", "the
+    onerror attribute"]), so the admin can warn the curator; [] when nothing."""
+    if not text:
+        return []
+    parser = _Removed()
+    parser.feed(markdown_lib.markdown(text, extensions=["extra", "sane_lists"]))
+    return parser.found

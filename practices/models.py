@@ -1,6 +1,7 @@
 """The knowledge base's content: jurisdictions, organizations, sources, initiatives,
 best practices, findings (with their figures) and quotations."""
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -728,6 +729,114 @@ class ContentGeneration(models.Model):
 
     class Meta:
         verbose_name = "content generation"
+
+
+# --- The editorial workflow: review comments, pending changes, withdrawn versions ---
+
+
+class RecordLink(models.Model):
+    """Points at one content record of any model (the workflow's rows are the same
+    for practices, initiatives, sources…)."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class ReviewComment(RecordLink):
+    """One step of a record's review, with who took it and what they said: kept
+    with the record's history (the history page lists them)."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        CHANGES_REQUESTED = "changes", "Changes requested"
+        APPROVED = "approved", "Approved and published"
+        DISCARDED = "discarded", "Pending changes discarded"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        WITHDRAWN = "withdrawn", "Version withdrawn"
+
+    action = models.CharField(max_length=12, choices=Action.choices)
+    text = models.TextField("comment", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        permissions = [
+            (
+                "publish_content",
+                "Can approve and publish content, request changes, unpublish and "
+                "withdraw versions",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.author or 'someone'}"
+
+
+class PendingChange(RecordLink):
+    """An edit of a published record that is not public yet: the edit form's data
+    as submitted (fields, tags, inline rows), applied when an editor publishes it.
+    The live row stays untouched until then."""
+
+    data = models.JSONField(help_text="The edit form's submitted data, field by list.")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-edited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                name="pendingchange_one_per_rec",
+            )
+        ]
+
+    def __str__(self):
+        return f"Pending change of {self.content_type} {self.object_id}"
+
+
+class WithdrawnVersion(RecordLink):
+    """A public version an editor withdrew: its permalink then says so, when and
+    why, instead of showing the text (citations don't silently break)."""
+
+    history_id = models.PositiveIntegerField(
+        help_text="The historical row the version is read from."
+    )
+    reason = models.TextField()
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-withdrawn_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "history_id"],
+                name="withdrawnversion_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"Withdrawn version (history row {self.history_id})"
 
 
 # Suggestions and the import log live in their own module; importing them here is

@@ -344,9 +344,15 @@ def jurisdiction_tree():
     return [j for j in walk(None, 0) if j.depth == 0]
 
 
-def practice_detail(slug):
+def _visible(model, preview):
+    """Published records, or for a staff preview (practices.preview) any record:
+    the page's relations still show only what is published."""
+    return model.objects.all() if preview else model.objects.published()
+
+
+def practice_detail(slug, preview=False):
     practice = get_object_or_404(
-        BestPractice.objects.published()
+        _visible(BestPractice, preview)
         .select_related("jurisdiction")
         .prefetch_related(
             "tags",
@@ -495,9 +501,9 @@ class _InArray(Func):
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
-def initiative_detail(slug):
+def initiative_detail(slug, preview=False):
     initiative = get_object_or_404(
-        Initiative.objects.published()
+        _visible(Initiative, preview)
         .select_related("jurisdiction")
         .prefetch_related(
             "tags",
@@ -543,8 +549,8 @@ def initiative_detail(slug):
     }
 
 
-def jurisdiction_detail(slug):
-    jurisdiction = get_object_or_404(Jurisdiction.objects.published(), slug=slug)
+def jurisdiction_detail(slug, preview=False):
+    jurisdiction = get_object_or_404(_visible(Jurisdiction, preview), slug=slug)
     ancestor_ids = [int(p) for p in jurisdiction.path.strip("/").split("/") if p]
     by_id = Jurisdiction.objects.published().in_bulk(ancestor_ids)
     ancestors = [by_id[i] for i in ancestor_ids if i in by_id and i != jurisdiction.pk]
@@ -573,16 +579,19 @@ def _has_figure_within(jurisdiction):
     )
 
 
-def finding_detail(slug):
+def finding_detail(slug, preview=False):
     finding = get_object_or_404(
-        _findings_with_figures().select_related("source__organization"), slug=slug
+        _findings_with_figures(_visible(Finding, preview)).select_related(
+            "source__organization"
+        ),
+        slug=slug,
     )
     return {"object": finding, "finding": finding}
 
 
-def source_detail(slug):
+def source_detail(slug, preview=False):
     source = get_object_or_404(
-        Source.objects.published().select_related("reported_in", "organization"),
+        _visible(Source, preview).select_related("reported_in", "organization"),
         slug=slug,
     )
     return {
@@ -600,9 +609,9 @@ def source_detail(slug):
     }
 
 
-def organization_detail(slug):
+def organization_detail(slug, preview=False):
     organization = get_object_or_404(
-        Organization.objects.published().select_related("jurisdiction"), slug=slug
+        _visible(Organization, preview).select_related("jurisdiction"), slug=slug
     )
     return {
         "object": organization,

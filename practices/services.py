@@ -66,26 +66,33 @@ def record_save_checked(obj, loaded_revision, user=None):
     A conditional UPDATE claims the next revision, so of two concurrent saves
     based on the same revision exactly one wins, on every database backend.
     """
-    model = type(obj)
     if obj.pk is None or obj._state.adding:
         obj.revision = 1
     else:
-        claimed = (
-            model._default_manager.filter(pk=obj.pk, revision=loaded_revision).update(
-                revision=loaded_revision + 1
-            )
-            if loaded_revision is not None
-            else 0
-        )
-        if not claimed:
-            raise RevisionConflict(
-                obj, loaded_revision, revision_current(model, obj.pk, lock=False)
-            )
-        obj.revision = loaded_revision + 1
+        revision_claim(obj, loaded_revision)
     if user is not None:
         obj._history_user = user
     obj.save()
     return obj
+
+
+def revision_claim(obj, loaded_revision):
+    """Move `obj`'s row from `loaded_revision` to the next revision, or raise
+    RevisionConflict when someone else moved it first. Also used alone by a
+    published record's pending change, which leaves the rest of the row as is."""
+    model = type(obj)
+    claimed = (
+        model._default_manager.filter(pk=obj.pk, revision=loaded_revision).update(
+            revision=loaded_revision + 1
+        )
+        if loaded_revision is not None
+        else 0
+    )
+    if not claimed:
+        raise RevisionConflict(
+            obj, loaded_revision, revision_current(model, obj.pk, lock=False)
+        )
+    obj.revision = loaded_revision + 1
 
 
 def record_history_tags_update(obj):
@@ -122,16 +129,22 @@ def _records_update(queryset, change, reason, user=None, check=None):
     return changed, refused
 
 
-def records_publish(queryset, user=None):
+def records_publish(queryset, user=None, check=None):
+    """Publish the records of `queryset`; `check(obj)` may add reasons to refuse
+    one (the workflow's self-approval rule)."""
+
     def change(obj):
         obj.status = Status.PUBLISHED
+
+    def problems(obj):
+        return publish_problems(obj) + (check(obj) if check else [])
 
     return _records_update(
         queryset.exclude(status=Status.PUBLISHED),
         change,
         "Published",
         user,
-        check=publish_problems,
+        check=problems,
     )
 
 

@@ -8,6 +8,7 @@ its own historical row, so a version permalink never changes after later edits.
 import difflib
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.http import Http404
@@ -16,7 +17,14 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import BestPractice, Finding, Initiative, Jurisdiction, Status
+from .models import (
+    BestPractice,
+    Finding,
+    Initiative,
+    Jurisdiction,
+    Status,
+    WithdrawnVersion,
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,9 @@ class Version:
     latest: int
     row: object  # the historical record; its fields hold the version's text
     kind: Kind
+    # The WithdrawnVersion when an editor withdrew it: its permalink then says
+    # when and why instead of showing the text.
+    withdrawal: object = None
 
     @property
     def is_current(self):
@@ -119,12 +130,29 @@ def current_version_number(obj):
     return _published_rows(obj).aggregate(n=Count("pk"))["n"]
 
 
+def withdrawals(obj, rows=None):
+    """{history_id: WithdrawnVersion} of `obj`'s withdrawn versions (of `rows`)."""
+    found = WithdrawnVersion.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    )
+    if rows is not None:
+        found = found.filter(history_id__in=[row.history_id for row in rows])
+    return {w.history_id: w for w in found.select_related("withdrawn_by")}
+
+
 def version_list(obj):
     """Every published version of `obj`, oldest first, numbered from 1."""
     kind = kind_of(obj)
     rows = list(_published_rows(obj))
+    withdrawn = withdrawals(obj)
     return [
-        Version(number=i, latest=len(rows), row=row, kind=kind)
+        Version(
+            number=i,
+            latest=len(rows),
+            row=row,
+            kind=kind,
+            withdrawal=withdrawn.get(row.history_id),
+        )
         for i, row in enumerate(rows, start=1)
     ]
 
@@ -137,7 +165,10 @@ def version_get(kind, slug, number):
     if number < 1 or number > latest:
         raise Http404("There is no such version of this page.")
     row = _published_rows(obj)[number - 1]
-    return obj, Version(number=number, latest=latest, row=row, kind=kind)
+    withdrawal = withdrawals(obj, [row]).get(row.history_id)
+    return obj, Version(
+        number=number, latest=latest, row=row, kind=kind, withdrawal=withdrawal
+    )
 
 
 def previous_version(kind, obj, version):

@@ -144,6 +144,23 @@ def make_curator(username="curator", **kw):
     return get_user_model().objects.get(username=username)
 
 
+def make_editor(username="editor", **kw):
+    """An editor account made the way the README says: with create_editor."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command(
+        "create_editor",
+        username,
+        email=kw.get("email", f"{username}@example.org"),
+        password=kw.get("password", CURATOR_PASSWORD),
+        stdout=io.StringIO(),
+    )
+    return get_user_model().objects.get(username=username)
+
+
 def admin_form_data(response):
     """The POST data an admin add/change page would submit unchanged: the main form,
     each inline's management form and rows, as the browser would send them."""

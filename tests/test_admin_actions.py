@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -13,6 +14,7 @@ from practices.services import tags_merge
 from .factories import (
     CURATOR_PASSWORD,
     make_curator,
+    make_editor,
     make_finding,
     make_initiative,
     make_practice,
@@ -28,32 +30,63 @@ def curator(client, db):
     return client
 
 
-def run_action(client, model, action, objs):
+def run_action(client, model, action, objs, **extra):
     opts = model._meta
     return client.post(
         reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-        {"action": action, "_selected_action": [o.pk for o in objs]},
+        {"action": action, "_selected_action": [o.pk for o in objs], **extra},
         follow=True,
     )
 
 
-def test_bulk_publish_publishes_every_selected_draft(curator):
+@pytest.fixture
+def editor(db):
+    make_editor("editor")
+    client = Client()
+    assert client.login(username="editor", password=CURATOR_PASSWORD)
+    return client
+
+
+def test_bulk_publish_asks_first_then_publishes_every_selected_draft(editor):
     drafts = [make_finding(status=Status.DRAFT) for _ in range(3)]
-    response = run_action(curator, Finding, "publish", drafts)
-    assert "3 findings published." in response.content.decode()
+    confirm = run_action(editor, Finding, "publish", drafts)
+    page = confirm.content.decode()
+    assert "You are about to <strong>publish 3 findings</strong>" in page
+    assert "the Atom feeds, the CSV and JSON exports" in page
+    assert Finding.objects.published().count() == 0
+
+    response = run_action(editor, Finding, "publish", drafts, post="yes")
+    assert "Published 3:" in response.content.decode()
     assert Finding.objects.published().count() == 3
     newest = drafts[0].history.first()
     assert (newest.history_user.username, newest.history_change_reason) == (
-        "curator",
+        "editor",
         "Published",
     )
 
 
-def test_bulk_unpublish_moves_records_back_to_draft(curator):
+def test_bulk_unpublish_asks_first_then_moves_records_back_to_draft(editor):
     practices = [make_practice(status=Status.PUBLISHED) for _ in range(2)]
-    run_action(curator, BestPractice, "unpublish", practices)
+    confirm = run_action(editor, BestPractice, "unpublish", practices)
+    page = confirm.content.decode()
+    assert "unpublish 2 best practices" in page
+    assert "disappear from its public page, the lists and search" in page
+    assert BestPractice.objects.published().count() == 2
+
+    run_action(editor, BestPractice, "unpublish", practices, post="yes")
     assert set(BestPractice.objects.values_list("status", flat=True)) == {"draft"}
     assert not BestPractice.objects.filter(published_at__isnull=False).exists()
+
+
+def test_curators_are_not_offered_publish_or_unpublish(curator):
+    page = curator.get(reverse("admin:practices_bestpractice_changelist"))
+    actions = dict(page.context["action_form"].fields["action"].choices)
+    assert "send_to_review" in actions
+    assert "publish" not in actions and "unpublish" not in actions
+    draft = make_practice(status=Status.DRAFT)
+    run_action(curator, BestPractice, "publish", [draft], post="yes")
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
 
 
 def test_send_to_review_moves_drafts_only(curator):

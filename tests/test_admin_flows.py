@@ -2,6 +2,7 @@
 initiative, publish it, and find it on the public site."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from practices.models import BestPractice, Initiative, Status
@@ -10,6 +11,7 @@ from .factories import (
     CURATOR_PASSWORD,
     admin_form_data,
     make_curator,
+    make_editor,
     make_initiative,
     make_jurisdiction,
     make_source,
@@ -79,25 +81,37 @@ def test_draft_practice_is_not_public(client, added_practice):
     assert response.status_code == 404
 
 
-def test_publish_action_makes_the_practice_public(curator_client, added_practice):
-    response = curator_client.post(
+@pytest.fixture
+def editor_client(db):
+    make_editor("editor")
+    client = Client()
+    assert client.login(username="editor", password=CURATOR_PASSWORD)
+    return client
+
+
+def publish(editor_client, practice):
+    """An editor's bulk publish, confirmed on the page that asks first."""
+    return editor_client.post(
         reverse("admin:practices_bestpractice_changelist"),
-        {"action": "publish", "_selected_action": [added_practice.pk]},
+        {"action": "publish", "_selected_action": [practice.pk], "post": "yes"},
         follow=True,
     )
-    assert "1 best practice published." in response.content.decode()
+
+
+def test_publish_action_makes_the_practice_public(editor_client, added_practice):
+    response = publish(editor_client, added_practice)
+    assert "Published 1: “Train hotel staff to spot trafficking”." in (
+        response.content.decode()
+    )
     added_practice.refresh_from_db()
     assert added_practice.status == Status.PUBLISHED
     assert added_practice.published_at is not None
-    assert curator_client.get("/practices/train-hotel-staff/").status_code == 200
+    assert editor_client.get("/practices/train-hotel-staff/").status_code == 200
 
 
 @pytest.fixture
-def published_practice(curator_client, added_practice):
-    curator_client.post(
-        reverse("admin:practices_bestpractice_changelist"),
-        {"action": "publish", "_selected_action": [added_practice.pk]},
-    )
+def published_practice(editor_client, added_practice):
+    publish(editor_client, added_practice)
     return added_practice
 
 
@@ -119,10 +133,20 @@ def test_draft_practice_is_not_found_by_search(client, added_practice):
     assert 'href="/practices/train-hotel-staff/"' not in response.content.decode()
 
 
-def test_change_page_links_to_the_public_page(curator_client, added_practice):
+def test_change_page_links_a_draft_to_its_preview(curator_client, added_practice):
     url = reverse("admin:practices_bestpractice_change", args=[added_practice.pk])
-    response = curator_client.get(url)
-    assert 'href="/practices/train-hotel-staff/"' in response.content.decode()
+    preview = reverse("admin:practices_bestpractice_preview", args=[added_practice.pk])
+    page = curator_client.get(url).content.decode()
+    assert f'href="{preview}"' in page
+    assert 'href="/practices/train-hotel-staff/"' not in page
+
+
+def test_change_page_links_a_published_record_to_its_public_page(
+    curator_client, published_practice
+):
+    url = reverse("admin:practices_bestpractice_change", args=[published_practice.pk])
+    page = curator_client.get(url).content.decode()
+    assert 'href="/practices/train-hotel-staff/"' in page
 
 
 def test_practice_list_shows_tags_without_a_query_per_row(

@@ -5,17 +5,21 @@ import pytest
 from django.urls import reverse
 
 from practices.admin_forms import InlineContentForm
-from practices.models import Finding, Initiative, Quotation
+from practices.models import Finding, Initiative, Quotation, Status
 
 from .factories import admin_form_data, make_finding, make_initiative, make_quotation
 from .test_admin_revisions import alice, bob, change_url  # noqa: F401 (fixtures)
 
+# Drafts: edits of a published record wait as a pending change (see
+# test_workflow.py); these tests are about how saved edits are checked and kept.
+DRAFT = Status.DRAFT
+
 
 @pytest.fixture
 def initiative(db):
-    initiative = make_initiative(title="Initiative as loaded")
-    make_finding(initiative=initiative, title="Finding as loaded")
-    make_quotation(initiative=initiative, text="Quotation as loaded.")
+    initiative = make_initiative(status=DRAFT, title="Initiative as loaded")
+    make_finding(status=DRAFT, initiative=initiative, title="Finding as loaded")
+    make_quotation(status=DRAFT, initiative=initiative, text="Quotation as loaded.")
     return initiative
 
 

@@ -122,8 +122,10 @@ def test_bulk_delete_refuses_when_a_published_record_is_selected(curator):
         "action": "delete_selected",
         "_selected_action": [draft.pk, published.pk],
     }
-    confirm = curator.post(changelist, selection)
-    assert "only drafts can be deleted; unpublish first" in confirm.content.decode()
+    confirm = curator.post(changelist, selection).content.decode()
+    assert "only drafts can be deleted; unpublish first" in confirm
+    assert f"best practice “{published.title}”, which is published" in confirm
+    assert f"“{draft.title}”, which is" not in confirm
     assert curator.post(changelist, selection | {"post": "yes"}).status_code == 403
     assert BestPractice.objects.filter(pk__in=[draft.pk, published.pk]).count() == 2
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from practices.models import BestPractice, Initiative
+from practices.models import BestPractice, Initiative, Status
 from practices.services import RevisionConflict, record_save_checked
 
 from .factories import (
@@ -18,6 +18,10 @@ from .factories import (
     make_initiative,
     make_practice,
 )
+
+# Drafts: edits of a published record wait as a pending change (see
+# test_workflow.py); these tests are about how saved edits are checked and kept.
+DRAFT = Status.DRAFT
 
 
 def logged_in(username):
@@ -43,7 +47,7 @@ def change_url(obj):
 
 
 def test_second_of_two_concurrent_edits_is_refused_with_what_changed(alice, bob):
-    practice = make_practice(title="Original title")
+    practice = make_practice(status=DRAFT, title="Original title")
     url = change_url(practice)
     alices_form = admin_form_data(alice.get(url))
     bobs_form = admin_form_data(bob.get(url))
@@ -65,7 +69,7 @@ def test_second_of_two_concurrent_edits_is_refused_with_what_changed(alice, bob)
 
 
 def test_resubmitting_the_refused_form_is_refused_again(alice, bob):
-    practice = make_practice()
+    practice = make_practice(status=DRAFT)
     url = change_url(practice)
     stale = admin_form_data(alice.get(url))
     bob.post(url, admin_form_data(bob.get(url)) | {"title": "Bob"})
@@ -77,7 +81,7 @@ def test_resubmitting_the_refused_form_is_refused_again(alice, bob):
 
 
 def test_an_edit_from_a_fresh_form_after_a_colleague_saves_goes_through(alice, bob):
-    practice = make_practice()
+    practice = make_practice(status=DRAFT)
     url = change_url(practice)
     bob.post(url, admin_form_data(bob.get(url)) | {"title": "Bob"})
     response = alice.post(url, admin_form_data(alice.get(url)) | {"title": "Alice"})
@@ -87,7 +91,7 @@ def test_an_edit_from_a_fresh_form_after_a_colleague_saves_goes_through(alice, b
 
 
 def test_each_admin_save_increments_the_revision(alice):
-    practice = make_practice()
+    practice = make_practice(status=DRAFT)
     url = change_url(practice)
     for _ in range(2):
         alice.post(url, admin_form_data(alice.get(url)))
@@ -96,7 +100,7 @@ def test_each_admin_save_increments_the_revision(alice):
 
 
 def test_a_form_without_its_revision_is_refused(alice):
-    practice = make_practice(title="Kept")
+    practice = make_practice(status=DRAFT, title="Kept")
     url = change_url(practice)
     data = admin_form_data(alice.get(url))
     del data["loaded_revision"]
@@ -108,7 +112,7 @@ def test_a_form_without_its_revision_is_refused(alice):
 
 def test_two_saves_racing_from_one_revision_only_the_first_wins(db):
     """What the form's lock cannot stop on SQLite, the conditional UPDATE does."""
-    practice = make_practice(title="Start")
+    practice = make_practice(status=DRAFT, title="Start")
     first = BestPractice.objects.get(pk=practice.pk)
     second = BestPractice.objects.get(pk=practice.pk)
     first.title = "First"
@@ -121,8 +125,8 @@ def test_two_saves_racing_from_one_revision_only_the_first_wins(db):
 
 
 def test_inline_edit_of_a_finding_bumps_its_revision(alice):
-    initiative = make_initiative()
-    finding = make_finding(initiative=initiative)
+    initiative = make_initiative(status=DRAFT)
+    finding = make_finding(status=DRAFT, initiative=initiative)
     url = change_url(initiative)
     data = admin_form_data(alice.get(url))
     data["findings-0-title"] = "Retitled inline"
@@ -133,7 +137,7 @@ def test_inline_edit_of_a_finding_bumps_its_revision(alice):
 
 @pytest.fixture
 def edited_twice(alice, bob):
-    initiative = make_initiative(title="First title")
+    initiative = make_initiative(status=DRAFT, title="First title")
     url = change_url(initiative)
     alice.post(url, admin_form_data(alice.get(url)) | {"title": "Second title"})
     bob.post(url, admin_form_data(bob.get(url)) | {"title": "Third title"})
@@ -203,7 +207,7 @@ def test_restoring_is_refused_when_someone_saved_since(alice, bob, edited_twice)
 def test_two_curators_saving_at_the_same_instant_one_is_refused():
     """Real concurrency: two requests, each in its own thread and connection."""
     alice, bob = logged_in("alice"), logged_in("bob")
-    practice = make_practice(title="Start")
+    practice = make_practice(status=DRAFT, title="Start")
     url = change_url(practice)
     forms = {
         "alice": (alice, admin_form_data(alice.get(url)) | {"title": "Alice"}),

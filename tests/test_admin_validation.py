@@ -1,6 +1,7 @@
 """Each validation rule a curator can trip, with the message they see."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from .factories import (
     CURATOR_PASSWORD,
     admin_form_data,
     make_curator,
+    make_editor,
     make_finding,
     make_initiative,
     make_jurisdiction,
@@ -73,10 +75,10 @@ def test_best_practice_without_a_theme_is_refused(curator):
     assert not BestPractice.objects.filter(slug="a-practice").exists()
 
 
-def test_publishing_a_best_practice_without_a_source_is_refused(curator):
-    values = practice_values(status=Status.PUBLISHED)
-    values["practicesource_set-TOTAL_FORMS"] = "0"
-    url, data = add_form(curator, BestPractice, **values)
+def test_removing_the_last_source_of_a_published_practice_is_refused(curator):
+    practice = make_practice(status=Status.PUBLISHED)
+    url = reverse("admin:practices_bestpractice_change", args=[practice.pk])
+    data = admin_form_data(curator.get(url)) | {"practicesource_set-0-DELETE": "on"}
     page = errors_of(curator.post(url, data))
     assert "A best practice cannot be published without a source" in page
 
@@ -88,12 +90,15 @@ def test_a_draft_best_practice_may_be_saved_without_a_source(curator):
     assert curator.post(url, data).status_code == 302
 
 
-def test_publish_action_skips_a_practice_without_a_source(curator):
+def test_publish_action_skips_a_practice_without_a_source(db):
+    editor = Client()
+    make_editor("editor")
+    assert editor.login(username="editor", password=CURATOR_PASSWORD)
     practice = make_practice(title="Sourceless", status=Status.DRAFT)
     practice.practicesource_set.all().delete()
-    response = curator.post(
+    response = editor.post(
         reverse("admin:practices_bestpractice_changelist"),
-        {"action": "publish", "_selected_action": [practice.pk]},
+        {"action": "publish", "_selected_action": [practice.pk], "post": "yes"},
         follow=True,
     )
     page = response.content.decode()
@@ -209,7 +214,7 @@ def test_figure_year_in_the_future_is_refused(curator):
 
 def test_this_year_is_not_in_the_future(curator):
     this_year = timezone.localdate().year
-    initiative = make_initiative(start_year=2000)
+    initiative = make_initiative(start_year=2000, status=Status.DRAFT)
     url = reverse("admin:practices_initiative_change", args=[initiative.pk])
     data = admin_form_data(curator.get(url)) | {"start_year": str(this_year)}
     assert curator.post(url, data).status_code == 302

@@ -28,6 +28,7 @@ from .factories import (
     CURATOR_PASSWORD,
     admin_form_data,
     make_curator,
+    make_editor,
     make_initiative,
     make_jurisdiction,
     make_practice,
@@ -87,13 +88,38 @@ def admin_edit(curator, obj, **changes):
     assert response.status_code == 302, response.context["errors"]
 
 
-def admin_action(curator, obj, action):
+def admin_action(editor, obj, action):
+    """A bulk action, confirmed on the page that asks first."""
     opts = obj._meta
-    response = curator.post(
+    response = editor.post(
         reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-        {"action": action, "_selected_action": [obj.pk]},
+        {"action": action, "_selected_action": [obj.pk], "post": "yes"},
     )
     assert response.status_code == 302
+
+
+@pytest.fixture
+def editor(db):
+    make_editor("editor")
+    client = Client()
+    assert client.login(username="editor", password=CURATOR_PASSWORD)
+    return client
+
+
+def workflow(client, obj, action, **extra):
+    """A review button on the change form (submit, approve, unpublish)."""
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_workflow", args=[obj.pk])
+    response = client.post(url, {"action": action, **extra})
+    assert response.status_code == 302
+
+
+def admin_edit_published(curator, editor, obj, **changes):
+    """A curator's edit of a published record, submitted and approved: only then
+    is it public."""
+    admin_edit(curator, obj, **changes)
+    workflow(curator, obj, "submit")
+    workflow(editor, obj, "approve")
 
 
 def page(client, url, status=200):
@@ -235,9 +261,7 @@ def warm(client, urls, status=200):
         assert page(client, url, status)["X-KB-Cache"] in {"hit", "bypass"}
 
 
-def test_publishing_in_the_admin_shows_on_every_page_at_once(
-    anonymous, curator, sweden
-):
+def test_publishing_in_the_admin_shows_on_every_page_at_once(anonymous, editor, sweden):
     draft = make_practice(
         "Train hotel staff",
         slug="train-hotel-staff",
@@ -250,17 +274,19 @@ def test_publishing_in_the_admin_shows_on_every_page_at_once(
     assert "Train hotel staff" not in text(anonymous, "/practices/")
     page(anonymous, "/practices/train-hotel-staff/", status=404)
 
-    admin_edit(curator, draft, status=Status.PUBLISHED)
+    workflow(editor, draft, "approve")
 
     for url in PUBLIC_PAGES:
         assert "Train hotel staff" in text(anonymous, url), url
 
 
-def test_editing_in_the_admin_shows_on_every_page_at_once(anonymous, curator, practice):
+def test_editing_in_the_admin_shows_on_every_page_at_once(
+    anonymous, curator, editor, practice
+):
     practice.tags.add("hotels")
     warm(anonymous, PUBLIC_PAGES)
 
-    admin_edit(curator, practice, title="Train every hotel's staff")
+    admin_edit_published(curator, editor, practice, title="Train every hotel's staff")
 
     for url in PUBLIC_PAGES:
         body = text(anonymous, url)
@@ -269,13 +295,13 @@ def test_editing_in_the_admin_shows_on_every_page_at_once(anonymous, curator, pr
 
 
 def test_unpublishing_in_the_admin_removes_it_from_every_page_at_once(
-    anonymous, curator, practice
+    anonymous, editor, practice
 ):
     practice.tags.add("hotels")
     make_practice("Another published practice", jurisdiction=practice.jurisdiction)
     warm(anonymous, PUBLIC_PAGES)
 
-    admin_edit(curator, practice, status=Status.DRAFT)
+    workflow(editor, practice, "unpublish", post="yes")
 
     assert "Train hotel staff" not in text(anonymous, "/")
     assert "Train hotel staff" not in text(anonymous, "/practices/")
@@ -283,7 +309,7 @@ def test_unpublishing_in_the_admin_removes_it_from_every_page_at_once(
     page(anonymous, "/tags/hotels/", status=404)  # its only record is a draft now
 
 
-def test_bulk_publish_and_unpublish_actions_show_at_once(anonymous, curator, sweden):
+def test_bulk_publish_and_unpublish_actions_show_at_once(anonymous, editor, sweden):
     draft = make_practice(
         "Train hotel staff",
         slug="train-hotel-staff",
@@ -292,17 +318,17 @@ def test_bulk_publish_and_unpublish_actions_show_at_once(anonymous, curator, swe
     )
     warm(anonymous, ["/practices/"])
 
-    admin_action(curator, draft, "publish")
+    admin_action(editor, draft, "publish")
     assert "Train hotel staff" in text(anonymous, "/practices/")
     warm(anonymous, ["/practices/", "/practices/train-hotel-staff/"])
 
-    admin_action(curator, draft, "unpublish")
+    admin_action(editor, draft, "unpublish")
     assert "Train hotel staff" not in text(anonymous, "/practices/")
     page(anonymous, "/practices/train-hotel-staff/", status=404)
 
 
 def test_changing_an_illustrating_initiative_shows_on_the_practice_page(
-    anonymous, curator, practice
+    anonymous, curator, editor, practice
 ):
     initiative = make_initiative(
         "Hotel outreach programme", jurisdiction=practice.jurisdiction
@@ -310,7 +336,7 @@ def test_changing_an_illustrating_initiative_shows_on_the_practice_page(
     practice.initiatives.add(initiative)
     warm(anonymous, ["/practices/train-hotel-staff/"])
 
-    admin_edit(curator, initiative, title="Hotel and motel outreach")
+    admin_edit_published(curator, editor, initiative, title="Hotel and motel outreach")
 
     assert "Hotel and motel outreach" in text(
         anonymous, "/practices/train-hotel-staff/"
@@ -422,7 +448,7 @@ def test_public_page_has_cdn_friendly_cache_control(anonymous, practice, setting
 
 
 def test_matching_etag_answers_304_and_a_change_answers_200(
-    anonymous, curator, practice
+    anonymous, curator, editor, practice
 ):
     etag = page(anonymous, "/practices/")["ETag"]
     assert etag.startswith('"')
@@ -432,7 +458,7 @@ def test_matching_etag_answers_304_and_a_change_answers_200(
     assert not_modified.content == b""
     assert not_modified["ETag"] == etag
 
-    admin_edit(curator, practice, title="Train every hotel's staff")
+    admin_edit_published(curator, editor, practice, title="Train every hotel's staff")
     changed = anonymous.get("/practices/", headers={"if-none-match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag

@@ -90,6 +90,9 @@ def site(tmp_path):
         "DJANGO_SETTINGS_MODULE": "kb.settings",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_MAX_REQUESTS": "0",
+        # One account both edits and publishes here (the review rule is tested in
+        # test_workflow.py).
+        "KB_FORBID_SELF_APPROVAL": "0",
     }
     try:
 
@@ -105,7 +108,7 @@ def site(tmp_path):
         manage("migrate", "--no-input")
         manage("load_content")
         manage("collectstatic", "--no-input")
-        manage("create_curator", CURATOR, "--password", PASSWORD)
+        manage("create_editor", CURATOR, "--password", PASSWORD)
         yield env
     finally:
         with admin.cursor() as cursor:
@@ -163,6 +166,16 @@ def test_change_through_one_server_shows_at_once_on_the_other(site, servers):
     ]
     status, _, html = curator.post(change, [*fields, ("_save", "Save")])
     assert status == 302, re.findall(r'class="errorlist[^>]*>(.*?)</ul>', html)
+    # A published record's edit waits as a pending change until it is published.
+    assert title in b.get(detail)[2]
+    workflow = f"/admin/practices/bestpractice/{pk}/workflow/"
+    for step in ("submit", "approve"):
+        status, _, html = curator.get(change)
+        assert status == 200, html[-3000:]
+        status, _, _ = curator.post(
+            workflow, {"csrfmiddlewaretoken": csrf_token(html), "action": step}
+        )
+        assert status == 302
 
     status, headers, html = b.get(detail)
     assert status == 200
@@ -183,6 +196,7 @@ def test_change_through_one_server_shows_at_once_on_the_other(site, servers):
                 "action": name,
                 "_selected_action": str(pk),
                 "index": "0",
+                "post": "yes",  # confirmed on the page that asks first
             },
         )
         assert status == 302

@@ -18,17 +18,42 @@ from ..admin_forms import (
     tags_change,
 )
 from ..history import history_snapshot_refresh
+from ..markup import markup_removed
 from ..models import Status
 from ..services import (
     RevisionConflict,
     record_history_tags_update,
     record_save_checked,
     records_mark_reviewed,
-    records_publish,
-    records_send_to_review,
-    records_unpublish,
 )
 from .filters import ReviewDueFilter
+from .workflow import WorkflowAdminMixin
+
+# Long texts written in Markdown (rendered through practices.markup).
+MARKDOWN_FIELDS = {"description", "discussion"}
+# simple-history's history_change_reason column holds this many characters.
+REASON_LENGTH = 100
+
+
+def change_reason(request, model, form):
+    """What the history row of this save says: "Restored revision N of <date>" for
+    a restore, "Published changes" for a pending change being published, and the
+    curator's optional reason."""
+    parts = []
+    restoring = getattr(request, "_kb_restoring", None)
+    if restoring is not None:
+        row = model.history.filter(history_id=restoring).first()
+        if row is not None:
+            parts.append(
+                f"Restored revision {row.revision} of "
+                f"{timezone.localtime(row.history_date):%Y-%m-%d %H:%M}"
+            )
+    if getattr(request, "_kb_applying", False):
+        parts.append("Published changes")
+    given = " ".join(form.cleaned_data.get("change_reason", "").split())
+    if given:
+        parts.append(given)
+    return ": ".join(parts)[:REASON_LENGTH]
 
 
 def _report(modeladmin, request, changed, refused, done):
@@ -43,7 +68,9 @@ def _report(modeladmin, request, changed, refused, done):
         modeladmin.message_user(request, f"Not published: {problem}", messages.ERROR)
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+class RecordAdmin(SimpleHistoryAdmin):
+    """What every content admin does apart from the editorial workflow."""
+
     form = ContentAdminForm
     actions = ["publish", "unpublish", "send_to_review", "mark_reviewed"]
     readonly_fields = ["published_at", "revision"]
@@ -69,28 +96,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         # Prefetched by get_queryset for every admin that lists tags.
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
-    def view_on_site(self, obj):
-        return obj.get_absolute_url()
-
     # --- editorial actions -----------------------------------------------------
-
-    @admin.action(description="Publish selected records", permissions=["change"])
-    def publish(self, request, queryset):
-        changed, refused = records_publish(queryset, request.user)
-        _report(self, request, changed, refused, "published")
-
-    @admin.action(
-        description="Unpublish selected records (back to draft)",
-        permissions=["change"],
-    )
-    def unpublish(self, request, queryset):
-        changed, refused = records_unpublish(queryset, request.user)
-        _report(self, request, changed, refused, "moved back to draft")
-
-    @admin.action(description="Send selected drafts to review", permissions=["change"])
-    def send_to_review(self, request, queryset):
-        changed, refused = records_send_to_review(queryset, request.user)
-        _report(self, request, changed, refused, "sent to review")
 
     @admin.action(
         description="Mark selected records reviewed today", permissions=["change"]
@@ -101,7 +107,24 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     # --- saving: no lost edits -------------------------------------------------
 
+    def save_form(self, request, form, change):
+        for name in MARKDOWN_FIELDS & form.cleaned_data.keys():
+            removed = markup_removed(form.cleaned_data[name])
+            if removed:
+                label = form.fields[name].label or name
+                self.message_user(
+                    request,
+                    f"{label}: the public page will not show {', '.join(removed)} "
+                    "(removed when the Markdown is made safe). Edit the text if "
+                    "something else was meant.",
+                    messages.WARNING,
+                )
+        return super().save_form(request, form, change)
+
     def save_model(self, request, obj, form, change):
+        reason = change_reason(request, self.model, form)
+        if reason:
+            obj._change_reason = reason
         loaded = form.cleaned_data.get("loaded_revision") if change else None
         record_save_checked(obj, loaded, request.user)
         save_m2m = form.save_m2m
@@ -159,6 +182,8 @@ class ContentAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a version saves through the same checked path; run it in one
         # transaction so the revision lock holds until the save commits.
+        if str(version_id).isdigit():
+            request._kb_restoring = int(version_id)  # named in the history row
         try:
             with transaction.atomic(using=router.db_for_write(self.model)):
                 return super().history_form_view(
@@ -190,12 +215,18 @@ class ContentAdmin(SimpleHistoryAdmin):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(
             objs, request
         )
-        if any(obj.status != Status.DRAFT for obj in objs):
-            # Shown by Django's "delete selected" page, which then refuses to delete.
+        blocking = [obj for obj in objs if obj.status != Status.DRAFT]
+        if blocking:
+            # Shown by Django's "delete selected" page, which then refuses to
+            # delete: name each record that blocks it, not just a permission.
             perms_needed = {
                 *perms_needed,
-                f"{self.model._meta.verbose_name_plural} that are published or in "
-                "review (only drafts can be deleted; unpublish first)",
+                *(
+                    f"{self.model._meta.verbose_name} “{obj}”, which is "
+                    f"{obj.get_status_display().lower()} (only drafts can be "
+                    "deleted; unpublish first)"
+                    for obj in blocking
+                ),
             }
         return deleted, model_count, perms_needed, protected
 
@@ -246,3 +277,8 @@ class ContentAdmin(SimpleHistoryAdmin):
             "now": timezone.now(),
         }
         return render(request, "admin/practices/history_compare.html", context)
+
+
+class ContentAdmin(WorkflowAdminMixin, RecordAdmin):
+    """The admin of every content model: the workflow first (a published record's
+    edit becomes a pending change), then the revision-checked save."""

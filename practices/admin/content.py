@@ -86,6 +86,8 @@ class FindingInline(admin.StackedInline):
     ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["jurisdiction", "source"]
+    # Status moves only through the workflow (review, publishing by an editor).
+    readonly_fields = ["status"]
     show_change_link = True
 
 
@@ -102,6 +104,7 @@ class QuotationInline(admin.StackedInline):
         ("source", "locator", "status"),
     ]
     autocomplete_fields = ["source"]
+    readonly_fields = ["status"]
     show_change_link = True
 
 

@@ -164,6 +164,12 @@ def cite_download(request, slug, kind, fmt, n=None):
         context = page_context(kind, obj)
     else:
         obj, version = versions.version_get(kind, slug, n)
+        if version.withdrawal is not None:
+            return HttpResponse(
+                "This version was withdrawn; cite the current version instead.",
+                status=410,
+                content_type="text/plain; charset=utf-8",
+            )
         context = page_context(kind, obj, version)
     c = context["cite"]["citation"]
     content_type = DOWNLOADS[fmt][1]

@@ -27,6 +27,8 @@ def version_detail(request, slug, n, kind):
     """One version as it was published, from its own historical record."""
     kind = versions.KINDS[kind]
     obj, version = versions.version_get(kind, slug, n)
+    if version.withdrawal is not None:
+        return version_withdrawn(request, kind, obj, version)
     row = version.row
     context = {
         "object": obj,
@@ -61,6 +63,8 @@ def version_changes(request, slug, n, kind):
     """What changed in version n since the version before it."""
     kind = versions.KINDS[kind]
     obj, version = versions.version_get(kind, slug, n)
+    if version.withdrawal is not None:
+        return version_withdrawn(request, kind, obj, version)
     previous = versions.previous_version(kind, obj, version)
     return render(
         request,
@@ -75,4 +79,22 @@ def version_changes(request, slug, n, kind):
             if previous
             else None,
         },
+    )
+
+
+def version_withdrawn(request, kind, obj, version):
+    """A withdrawn version's permalink: what happened, when and why, and where the
+    current version is. 410 Gone: the text was there and was taken down."""
+    return render(
+        request,
+        "practices/version_withdrawn.html",
+        {
+            "object": obj,
+            "kind": kind,
+            "version": version,
+            "withdrawal": version.withdrawal,
+            "title": getattr(obj, kind.title_field),
+            "history_url": versions.history_url(kind, obj.slug),
+        },
+        status=410,
     )

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db.models import Q
 
-from ..factories import make_curator
+from ..factories import make_curator, make_editor
 from .support import CHROMIUM, CHROMIUM_FLAGS, DESKTOP
 
 # Playwright's sync API runs an asyncio event loop in the test thread, so Django
@@ -94,6 +94,7 @@ def _curators_group_survives(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         _create_curators_group()
+        _create_editors_group()
 
 
 def _create_curators_group():
@@ -117,6 +118,19 @@ def _create_curators_group():
     group.permissions.set(permissions)
 
 
+def _create_editors_group():
+    """The group as migration 0010 makes it: curators' rights and publishing."""
+    migration = importlib.import_module("practices.migrations.0010_workflow")
+    curators = Group.objects.get(name="Curators")
+    query = Q()
+    for app_label, codename in migration.EDITOR_EXTRA:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    extra = list(Permission.objects.filter(query))
+    assert len(extra) == len(migration.EDITOR_EXTRA)
+    group, _ = Group.objects.get_or_create(name=migration.EDITORS)
+    group.permissions.set([*curators.permissions.all(), *extra])
+
+
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server with the knowledge base's real content, as `load_content`
@@ -132,6 +146,18 @@ def new_curator(transactional_db):
     def make(username):
         _create_curators_group()
         return make_curator(username)
+
+    return make
+
+
+@pytest.fixture
+def new_editor(transactional_db):
+    """Make editor accounts (the groups are recreated after a flush)."""
+
+    def make(username):
+        _create_curators_group()
+        _create_editors_group()
+        return make_editor(username)
 
     return make
 

@@ -89,10 +89,11 @@ def choose_in_autocomplete(page, select_id, typed, option):
     page.locator(".select2-results__option", has_text=option).first.click()
 
 
-def test_curator_adds_publishes_and_finds_a_practice_on_the_public_site(
-    site, page, new_curator, browser
+def test_curator_adds_an_editor_publishes_and_a_visitor_finds_the_practice(
+    site, page, new_curator, new_editor, browser
 ):
     new_curator("carla")
+    new_editor("edith")
     initiative = Initiative.objects.get(slug="us-human-trafficking-task-forces")
     book = Source.objects.get(slug="perrin-2010-invisible-chains")
 
@@ -120,16 +121,21 @@ def test_curator_adds_publishes_and_finds_a_practice_on_the_public_site(
         page, "id_practicesource_set-0-source", "Invisible", book.title
     )
     page.locator("#id_practicesource_set-0-locator").fill("Best practices")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    page.get_by_role("button", name="Save and submit for review").click()
+    expect(page.locator(".messagelist")).to_contain_text("submitted for review")
 
+    # An editor publishes it from the list, after the page that asks first.
+    page.context.clear_cookies()
+    log_in(page, "edith")
     page.goto(ADMIN + "practices/bestpractice/?q=hotel+staff")
     row = page.locator("#result_list tbody tr", has_text="Train hotel staff")
-    expect(row).to_contain_text("Draft")
+    expect(row).to_contain_text("In review")
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option("publish")
     page.get_by_role("button", name="Go").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 best practice published")
+    expect(page.locator("#confirm-action")).to_contain_text("publish 1 best practice")
+    page.get_by_role("button", name="Yes, publish 1 best practice").click()
+    expect(page.locator(".messagelist")).to_contain_text("Published 1:")
 
     practice = BestPractice.objects.get(slug="train-hotel-staff-to-spot-trafficking")
     assert [i.title for i in practice.initiatives.all()] == [initiative.title]
@@ -175,23 +181,122 @@ def test_second_curators_stale_edit_is_refused_in_the_browser(
 
         bob.get_by_label("Title").fill("Case management, by Bob")
         bob.get_by_role("button", name="Save", exact=True).click()
-        expect(bob.locator(".messagelist")).to_contain_text("was changed successfully")
+        expect(bob.locator(".messagelist")).to_contain_text("saved as a pending change")
 
         alice.get_by_label("Recommendation").fill("Alice's rewrite, from a stale form.")
         alice.get_by_role("button", name="Save", exact=True).click()
         refusal = alice.locator(".errornote, .errorlist").first
         expect(alice.get_by_text("Your changes were NOT saved")).to_be_visible()
         expect(refusal).to_be_visible()
-        expect(alice.locator("body")).to_contain_text("bob")
+        expect(alice.locator("body")).to_contain_text("bob saved pending changes")
 
+        # Reloaded, the form shows Bob's pending change; the public page does not.
+        alice.goto(change)
+        expect(alice.get_by_label("Title")).to_have_value("Case management, by Bob")
         alice.goto(practice.get_absolute_url())
-        expect(alice.get_by_role("heading", level=1)).to_have_text(
-            "Case management, by Bob"
-        )
+        expect(alice.get_by_role("heading", level=1)).to_have_text(practice.title)
         expect(alice.locator("body")).not_to_contain_text("Alice's rewrite")
     finally:
         alice_context.close()
         bob_context.close()
+    assert list(problems) == []
+
+
+def test_published_practice_edited_submitted_previewed_and_published(
+    site, browser, new_curator, new_editor, problems
+):
+    new_curator("carla")
+    new_editor("edith")
+    practice = BestPractice.objects.get(slug="us-case-management")
+    change = f"{ADMIN}practices/bestpractice/{practice.pk}/change/"
+    carla_context = browser.new_context(base_url=site.url)
+    edith_context = browser.new_context(base_url=site.url)
+    visitor_context = browser.new_context(base_url=site.url)
+    try:
+        carla = problems.watch(carla_context.new_page())
+        edith = problems.watch(edith_context.new_page())
+        visitor = problems.watch(visitor_context.new_page())
+        log_in(carla, "carla")
+        log_in(edith, "edith")
+
+        # The curator edits the published practice: the public page stays as it was.
+        carla.goto(change)
+        carla.get_by_label("Title").fill("Case management for every survivor")
+        carla.get_by_role("button", name="Save and continue editing").click()
+        expect(carla.locator(".messagelist")).to_contain_text(
+            "saved as a pending change"
+        )
+        visitor.goto(practice.get_absolute_url())
+        expect(visitor.get_by_role("heading", level=1)).to_have_text(practice.title)
+
+        # She submits it, and cannot publish it herself.
+        panel = carla.locator("#workflow")
+        panel.get_by_role("button", name="Submit for review").click()
+        expect(carla.locator(".messagelist")).to_contain_text("submitted for review")
+        expect(panel.get_by_role("button", name="Publish changes")).to_have_count(0)
+        expect(panel.get_by_role("button", name="Approve and publish")).to_have_count(0)
+
+        # The editor previews the pending change, then publishes it.
+        edith.goto(change)
+        edith.locator("#workflow").get_by_role(
+            "link", name=re.compile("Preview")
+        ).click()
+        expect(edith.locator(".preview-banner")).to_contain_text("Preview — not public")
+        expect(edith.get_by_role("heading", level=1)).to_have_text(
+            "Case management for every survivor"
+        )
+        edith.go_back()
+        edith.locator("#workflow").get_by_role("button", name="Publish changes").click()
+        expect(edith.locator(".messagelist")).to_contain_text(
+            "published as its next public version"
+        )
+
+        visitor.goto(practice.get_absolute_url())
+        expect(visitor.get_by_role("heading", level=1)).to_have_text(
+            "Case management for every survivor"
+        )
+        expect(visitor.locator(".preview-banner")).to_have_count(0)
+    finally:
+        for context in (carla_context, edith_context, visitor_context):
+            context.close()
+    assert list(problems) == []
+
+
+def test_editor_requests_changes_and_the_curator_sees_the_comment(
+    site, browser, new_curator, new_editor, problems
+):
+    new_curator("carla")
+    new_editor("edith")
+    practice = BestPractice.objects.get(slug="us-case-management")
+    change = f"{ADMIN}practices/bestpractice/{practice.pk}/change/"
+    carla_context = browser.new_context(base_url=site.url)
+    edith_context = browser.new_context(base_url=site.url)
+    try:
+        carla = problems.watch(carla_context.new_page())
+        edith = problems.watch(edith_context.new_page())
+        log_in(carla, "carla")
+        log_in(edith, "edith")
+        carla.goto(change)
+        carla.get_by_label("Title").fill("Case management (draft wording)")
+        carla.get_by_role("button", name="Save and submit for review").click()
+        expect(carla.locator(".messagelist")).to_contain_text("submitted for review")
+
+        edith.goto(change)
+        panel = edith.locator("#workflow")
+        panel.get_by_label("Comment").fill("Quote the book's wording for the title.")
+        panel.get_by_role("button", name="Request changes").click()
+        expect(edith.locator(".messagelist")).to_contain_text("Changes requested")
+
+        carla.goto(change)
+        comments = carla.locator("#review-comments")
+        expect(comments).to_contain_text("Changes requested by edith")
+        expect(comments).to_contain_text("Quote the book's wording for the title.")
+        expect(carla.locator("#workflow-status")).to_contain_text(
+            "not yet submitted for review"
+        )
+    finally:
+        carla_context.close()
+        edith_context.close()
     assert list(problems) == []
 
 

@@ -15,6 +15,9 @@ PASSWORD_ENV = "KB_CURATOR_PASSWORD"
 
 
 class Command(BaseCommand):
+    # create_editor makes the same kind of account in the Editors group.
+    group_name = GROUP
+    role = "curator"
     help = (
         "Create a curator account (staff, in the Curators group). The password comes "
         f"from --password, else the {PASSWORD_ENV} environment variable, else a prompt."
@@ -29,10 +32,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, email, password, **options):
         try:
-            group = Group.objects.get(name=GROUP)
+            group = Group.objects.get(name=self.group_name)
         except Group.DoesNotExist:
             raise CommandError(
-                f"The {GROUP} group does not exist; run `manage.py migrate` first."
+                f"The {self.group_name} group does not exist; run `manage.py "
+                "migrate` first."
             ) from None
         User = get_user_model()
         user = User.objects.filter(username=username).first()
@@ -61,7 +65,9 @@ class Command(BaseCommand):
             user.groups.add(group)
         verb = "Created" if created else "Updated"
         self.stdout.write(
-            self.style.SUCCESS(f"{verb} curator “{username}” (staff, in {GROUP}).")
+            self.style.SUCCESS(
+                f"{verb} {self.role} “{username}” (staff, in {self.group_name})."
+            )
         )
 
     def prompt_password(self):
