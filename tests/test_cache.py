@@ -521,14 +521,17 @@ CACHE_DOWN = {
 
 
 def test_pages_are_served_uncached_and_saves_go_through_when_the_cache_is_down(
-    anonymous, curator, practice
+    anonymous, curator, editor, practice
 ):
     with override_settings(CACHES=CACHE_DOWN):
         response = page(anonymous, "/practices/")
         assert "Train hotel staff" in response.content.decode()
         assert "X-KB-Cache" not in response
-        # A cache is not a system of record: the curator's save goes through.
-        admin_edit(curator, practice, title="Saved while the cache is down")
+        # A cache is not a system of record: the curator's save, and the editor's
+        # approval that publishes it, go through.
+        admin_edit_published(
+            curator, editor, practice, title="Saved while the cache is down"
+        )
         assert "Saved while the cache is down" in text(anonymous, "/practices/")
     practice.refresh_from_db()
     assert practice.title == "Saved while the cache is down"

@@ -92,7 +92,7 @@ def test_unpublished_source_is_not_linked(client):
     practice = f.make_practice("Practice", slug="p", source=draft_source)
     html = client.get(practice.get_absolute_url()).content.decode()
     assert "Draft source" not in html
-    assert "No published source is recorded" in html
+    assert "a source not yet published on this site" in html
 
 
 def test_jurisdiction_page_shows_everything_below_it(client, world):

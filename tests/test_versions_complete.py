@@ -5,7 +5,7 @@ public "what changed" page."""
 import pytest
 
 from practices.history import history_snapshot_refresh
-from practices.models import BestPractice, FindingFigure, PracticeSource
+from practices.models import BestPractice, FindingFigure, PracticeSource, Status
 from tests import factories as f
 
 from .factories import admin_form_data
@@ -95,7 +95,10 @@ def test_a_finding_version_keeps_its_figures(client):
 
 
 def test_an_admin_save_records_the_sources_and_tags_it_saved(alice):  # noqa: F811
-    practice = f.make_practice(title="Saved in the admin", tags=["alpha"])
+    # A draft: an edit of a published record waits as a pending change instead.
+    practice = f.make_practice(
+        title="Saved in the admin", tags=["alpha"], status=Status.DRAFT
+    )
     url = change_url(practice)
     data = admin_form_data(alice.get(url)) | {"tags": "alpha, beta"}
     assert alice.post(url, data).status_code == 302
