@@ -28,7 +28,7 @@ def visitor(browser, site, problems):
 
 
 def test_correction_reaches_the_dashboard_and_the_practice_is_corrected(
-    site, page, visitor, new_curator
+    site, browser, page, visitor, new_curator, new_editor, problems
 ):
     visitor.goto(PRACTICE)  # cached for anonymous visitors from now on
     visitor.get_by_role("link", name="Suggest a correction").click()
@@ -58,16 +58,34 @@ def test_correction_reaches_the_dashboard_and_the_practice_is_corrected(
     assert suggestion.state == Suggestion.State.ACCEPTED
     assert suggestion.handled_by.username == "carla"
 
-    # From the suggestion to the record, corrected and published.
+    # From the suggestion to the record: the curator corrects it and submits the
+    # change; an editor publishes it (the editorial workflow's second pair of eyes).
     page.goto(ADMIN + f"practices/suggestion/{suggestion.pk}/change/")
     page.get_by_role("link", name="in the admin").click()
+    change = page.url
     recommendation = page.get_by_label("Recommendation")
     recommendation.fill(
         recommendation.input_value() + " Police work with victim services."
     )
-    page.get_by_label("Status").select_option("published")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Save and submit for review").click()
+    expect(page.locator(".messagelist")).to_contain_text("submitted for review")
+    visitor.goto(PRACTICE)
+    expect(visitor.locator("main")).not_to_contain_text(
+        "Police work with victim services."
+    )
+
+    new_editor("edith")
+    edith_context = browser.new_context(base_url=site.url)
+    try:
+        edith = problems.watch(edith_context.new_page())
+        log_in(edith, "edith")
+        edith.goto(change)
+        edith.locator("#workflow").get_by_role("button", name="Publish changes").click()
+        expect(edith.locator(".messagelist")).to_contain_text(
+            "published as its next public version"
+        )
+    finally:
+        edith_context.close()
 
     visitor.goto(PRACTICE)
     expect(visitor.locator("main")).to_contain_text("Police work with victim services.")
@@ -100,7 +118,7 @@ def test_suggested_practice_becomes_a_draft_when_accepted(
     page.locator(".messagelist li", has_text="Draft practice created").get_by_role(
         "link"
     ).click()
-    expect(page.get_by_label("Status")).to_have_value("draft")
+    expect(page.locator("main")).to_contain_text("Draft")
 
     suggestion = Suggestion.objects.get()
     draft = suggestion.practice
