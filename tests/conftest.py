@@ -30,11 +30,6 @@ def _page_cache_empty():
 
 
 def pytest_collection_modifyitems(config, items):
-    restore_migration_data_after_flush(items)
-    deselect_fault_tests(config, items)
-
-
-def deselect_fault_tests(config, items):
     """The fault tests (tests/faults/) start and stop their own servers for minutes:
     they run only when the -m expression names them (`pytest -m faults`, as
     .ci/run does), never as part of the whole suite."""
@@ -44,21 +39,3 @@ def deselect_fault_tests(config, items):
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = [item for item in items if not item.get_closest_marker("faults")]
-
-
-def restore_migration_data_after_flush(items):
-    """Transactional tests flush the database when they end, taking with it what
-    migrations created (the Curators group, for one). Give each of them serialized
-    rollback, so that data is restored and no test depends on the order it runs in."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is not None:
-            kwargs = dict(marker.kwargs)
-            if not (kwargs.get("transaction") or (marker.args and marker.args[0])):
-                continue
-            kwargs.update(transaction=True, serialized_rollback=True)
-        elif {"transactional_db", "live_server"} & set(item.fixturenames):
-            kwargs = {"transaction": True, "serialized_rollback": True}
-        else:
-            continue
-        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
