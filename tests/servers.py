@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CURATOR, PASSWORD = "two-servers-curator", "a-long-two-server-passphrase-42"
+# Publishes a curator's pending change (the editorial workflow's second person).
+EDITOR = "two-servers-editor"
 
 
 def free_port():
@@ -345,14 +347,14 @@ def csrf_token(html):
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
-def log_in(browser):
+def log_in(browser, username=CURATOR):
     status, _, html = browser.get("/admin/login/")
     assert status == 200
     status, headers, html = browser.post(
         "/admin/login/",
         {
             "csrfmiddlewaretoken": csrf_token(html),
-            "username": CURATOR,
+            "username": username,
             "password": PASSWORD,
             "next": "/admin/",
         },
@@ -530,6 +532,7 @@ class Stack:
             self.manage("load_content")
             self.manage("collectstatic", "--no-input")
             self.manage("create_curator", CURATOR, "--password", PASSWORD)
+            self.manage("create_editor", EDITOR, "--password", PASSWORD)
         except BaseException:  # leave no server running behind
             self.remove()
             raise

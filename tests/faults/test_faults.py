@@ -9,9 +9,11 @@ import urllib.parse
 import pytest
 
 from ..servers import (
+    EDITOR,
     Browser,
     Load,
     Server,
+    csrf_token,
     fetch,
     form_fields,
     log_in,
@@ -38,6 +40,19 @@ def admin_save_title(curator, pk, title):
     assert status == 302, re.findall(r'class="errorlist[^>]*>(.*?)</ul>', html)
 
 
+def workflow_step(user, pk, action):
+    """A review button on the change form: the curator submits, an editor approves
+    (an edit of a published record is public only then)."""
+    change = f"/admin/practices/bestpractice/{pk}/change/"
+    status, _, html = user.get(change)
+    assert status == 200, html
+    status, _, html = user.post(
+        f"/admin/practices/bestpractice/{pk}/workflow/",
+        {"csrfmiddlewaretoken": csrf_token(html), "action": action},
+    )
+    assert status == 302, html
+
+
 def test_a_save_while_redis_is_down_shows_once_it_is_back(stack, servers):
     a, b = servers
     pk, slug, title = published_practice(stack.env)
@@ -49,6 +64,8 @@ def test_a_save_while_redis_is_down_shows_once_it_is_back(stack, servers):
             assert (status, headers["X-KB-Cache"]) == (200, "hit"), path
     curator = Browser(a.url)
     log_in(curator)
+    editor = Browser(a.url)
+    log_in(editor, EDITOR)
 
     # Redis stops, keeping its data (the pages cached so far) for its restart.
     stack.redis.stop(save=True)
@@ -57,6 +74,8 @@ def test_a_save_while_redis_is_down_shows_once_it_is_back(stack, servers):
     assert "X-KB-Cache" not in headers  # served from the database, uncached
 
     admin_save_title(curator, pk, "Saved while Redis was down")
+    workflow_step(curator, pk, "submit")
+    workflow_step(editor, pk, "approve")
     saved_at = time.monotonic()
     history = query(
         stack.env,
