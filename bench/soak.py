@@ -98,6 +98,9 @@ class Curator(threading.Thread):
         self.name, self.other, self.shared, self.own = name, other, shared, own
         self.deadline, self.ledger = deadline, ledger
         self.browser = Browser(server.url)
+        # The editor who publishes this curator's work: the editorial workflow
+        # holds an edit of a published record until a second person approves it.
+        self.approver = Browser(server.url)
         self.count = 0
         self.figures = {
             "saves": 0,
@@ -109,17 +112,49 @@ class Curator(threading.Thread):
         }
 
     def log_in(self):
-        status, _, html = self.browser.get("/admin/login/")
-        status, headers, html = self.browser.post(
-            "/admin/login/",
-            {
-                "csrfmiddlewaretoken": csrf_token(html),
-                "username": self.name,
-                "password": CURATOR_PASSWORD,
-                "next": "/admin/",
-            },
+        for browser, name in (
+            (self.browser, self.name),
+            (self.approver, approver_name(self.name)),
+        ):
+            status, _, html = browser.get("/admin/login/")
+            status, headers, html = browser.post(
+                "/admin/login/",
+                {
+                    "csrfmiddlewaretoken": csrf_token(html),
+                    "username": name,
+                    "password": CURATOR_PASSWORD,
+                    "next": "/admin/",
+                },
+            )
+            assert status == 302, f"{name} could not log in: {status}"
+
+    def is_live(self, pk, word):
+        """Whether the approval published `word`. The other curator may have changed
+        the pending edit since (then the approval is refused, and says so): only a
+        committed change must show on the page."""
+        rows = query(
+            self.env,
+            "SELECT discussion FROM practices_bestpractice WHERE id = %s",
+            (pk,),
         )
-        assert status == 302, f"{self.name} could not log in: {status}"
+        if rows and word in rows[0][0]:
+            return True
+        self.figures["conflicts"] += 1
+        return False
+
+    def review(self, browser, pk, action):
+        """A review button: the curator submits, the editor approves."""
+        change = f"/admin/practices/bestpractice/{pk}/change/"
+        status, _, html = browser.get(change)
+        if status != 200:
+            return self.error(f"GET {change}", status)
+        status, _, _ = browser.post(
+            f"/admin/practices/bestpractice/{pk}/workflow/",
+            {"csrfmiddlewaretoken": csrf_token(html), "action": action},
+        )
+        if status != 302:
+            return self.error(f"{action} {pk}", status)
+        return True
 
     def error(self, what, status):
         self.figures["errors"].append(f"{what}: {status}")
@@ -147,7 +182,12 @@ class Curator(threading.Thread):
             self.figures["saves"] += 1
             self.ledger.append((pk, word))
             if published:
-                self.read_back(slug, word)
+                if (
+                    self.review(self.browser, pk, "submit")
+                    and self.review(self.approver, pk, "approve")
+                    and self.is_live(pk, word)
+                ):
+                    self.read_back(slug, word)
             return word
         if status == 200 and CONFLICT in html:
             self.figures["conflicts"] += 1  # refused and told: nothing lost
@@ -156,16 +196,17 @@ class Curator(threading.Thread):
 
     def action(self, pk, slug, name):
         changelist = "/admin/practices/bestpractice/"
-        status, _, html = self.browser.get(changelist)
+        status, _, html = self.approver.get(changelist)
         if status != 200:
             return self.error(f"GET {changelist}", status)
-        status, _, _ = self.browser.post(
+        status, _, _ = self.approver.post(
             changelist,
             {
                 "csrfmiddlewaretoken": csrf_token(html),
                 "action": name,
                 "_selected_action": str(pk),
                 "index": "0",
+                "post": "yes",  # the page that asks first, answered
             },
         )
         if status != 302:
@@ -200,12 +241,23 @@ def worker_memory(servers):
     return {pid: rss_kib(pid) for s in servers for pid in s.worker_pids()}
 
 
+def approver_name(curator):
+    return curator.replace("curator", "editor")
+
+
 def soak(stack, servers, duration, readers=4, log=say):
     """Run the soak on a stack and two servers; return its figures."""
     env = stack.env
+    Curator.env = env  # read by Curator.is_live
     for n in (1, 2):
         stack.manage(
             "create_curator", f"soak-curator-{n}", "--password", CURATOR_PASSWORD
+        )
+        stack.manage(
+            "create_editor",
+            approver_name(f"soak-curator-{n}"),
+            "--password",
+            CURATOR_PASSWORD,
         )
     practices = query(
         env,
