@@ -799,6 +799,12 @@ class PendingChange(RecordLink):
         related_name="+",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The record's revision this change was saved at: publishing or "
+        "discarding it is refused once a newer edit has replaced it.",
+    )
 
     class Meta:
         ordering = ["-edited_at"]

@@ -20,7 +20,12 @@ from .models import (
     Status,
     WithdrawnVersion,
 )
-from .services import records_publish, records_send_to_review, records_unpublish
+from .services import (
+    records_publish,
+    records_send_to_review,
+    records_unpublish,
+    revision_current,
+)
 
 PUBLISH_PERMISSION = "practices.publish_content"
 Action = ReviewComment.Action
@@ -210,13 +215,40 @@ def records_approve(records, user, with_dependencies=False, text=""):
     return published, []
 
 
-def record_discard(obj, user):
-    pending = pending_change(obj)
+def pending_change_locked(obj, seen_revision=None):
+    """`obj`'s pending change, locked with the record's row until the transaction
+    ends, so no edit can replace it while it is published or discarded. Refuses
+    when `seen_revision` (the revision of the pending change the user was shown) is
+    given and a newer edit has replaced it since: acting on it would drop that edit
+    unseen. Call inside a transaction."""
+    # Lock the record's row first: a concurrent save claims its next revision there
+    # (services.revision_claim), so it waits for us, or we for it.
+    revision_current(type(obj), obj.pk, lock=True)
+    pending = (
+        PendingChange.objects.select_for_update().filter(**record_link(obj)).first()
+    )
     if pending is None:
         raise WorkflowRefused(f"“{obj}” has no pending changes.")
-    if not can_publish(user) and pending.edited_by_id != user.pk:
-        raise WorkflowRefused("Only an editor or the author can discard these changes.")
+    if seen_revision is not None and pending.revision != seen_revision:
+        raise WorkflowRefused(
+            f"Someone saved newer pending changes of “{obj}” after you opened it: "
+            "nothing was done. Review the newer changes, then try again."
+        )
+    return pending
+
+
+def seen_revision(value):
+    """The pending change's revision a review form was showing, or None."""
+    return int(value) if str(value).isdigit() else None
+
+
+def record_discard(obj, user, seen=None):
     with transaction.atomic():
+        pending = pending_change_locked(obj, seen)
+        if not can_publish(user) and pending.edited_by_id != user.pk:
+            raise WorkflowRefused(
+                "Only an editor or the author can discard these changes."
+            )
         pending.delete()
         comment_add(obj, user, Action.DISCARDED)
 

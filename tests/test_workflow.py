@@ -193,6 +193,46 @@ def test_discard_drops_the_pending_change(curator, edited):
     assert 'value="Live title"' in page
 
 
+def shown_pending_revision(client, obj):
+    """The pending change's revision the review panel of `client`'s form shows."""
+    page = client.get(url_of(obj, "change")).content.decode()
+    marker = 'name="pending_revision" value="'
+    assert marker in page
+    return page.split(marker, 1)[1].split('"', 1)[0]
+
+
+def test_approving_refuses_a_change_replaced_after_the_editor_opened_it(
+    curator, editor, edited
+):
+    step(curator, edited, "submit")
+    seen = shown_pending_revision(editor, edited)
+    # A colleague saves a newer edit (and submits it) while the editor reads.
+    bob = logged_in(make_curator, "bob")
+    url = url_of(edited, "change")
+    bob.post(url, admin_form_data(bob.get(url)) | {"recommendation": "Bob's words."})
+    step(bob, edited, "submit")
+    response = step(editor, edited, "approve", pending_revision=seen)
+    assert "newer pending changes" in response.content.decode()
+    edited.refresh_from_db()
+    assert edited.recommendation == "Published words."
+    assert PendingChange.objects.get().data["recommendation"] == ["Bob's words."]
+    # Once the editor has seen the newer change, approving it publishes it.
+    seen = shown_pending_revision(editor, edited)
+    step(editor, edited, "approve", pending_revision=seen)
+    edited.refresh_from_db()
+    assert edited.recommendation == "Bob's words."
+
+
+def test_discarding_keeps_a_change_saved_after_the_discarder_opened_it(curator, edited):
+    seen = shown_pending_revision(curator, edited)
+    bob = logged_in(make_curator, "bob")
+    url = url_of(edited, "change")
+    bob.post(url, admin_form_data(bob.get(url)) | {"recommendation": "Bob's words."})
+    response = step(curator, edited, "discard", pending_revision=seen)
+    assert "newer pending changes" in response.content.decode()
+    assert PendingChange.objects.get().data["recommendation"] == ["Bob's words."]
+
+
 # --- review by someone else ------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from ..workflow import (
     comment_add,
     describe,
     pending_change,
+    pending_change_locked,
     record_discard,
     record_link,
     record_request_changes,
@@ -33,6 +34,7 @@ from ..workflow import (
     record_unpublish,
     records_approve,
     review_comments,
+    seen_revision,
     self_approval_problems,
     unpublished_dependencies,
     version_withdraw,
@@ -170,6 +172,7 @@ class WorkflowAdminMixin:
                 "edited_at": timezone.now(),
                 "submitted_by": None,
                 "submitted_at": None,
+                "revision": obj.revision,
             },
         )
         request._kb_pending_saved = True
@@ -395,7 +398,9 @@ class WorkflowAdminMixin:
             self._step(
                 request,
                 obj,
-                lambda: record_discard(obj, user),
+                lambda: record_discard(
+                    obj, user, seen_revision(request.POST.get("pending_revision"))
+                ),
                 f"The pending changes of “{obj}” are discarded.",
             )
         elif action == "unpublish":
@@ -417,16 +422,13 @@ class WorkflowAdminMixin:
         return back
 
     def _approve(self, request, obj, comment):
-        pending = pending_change(obj)
-        if pending is not None:
-            problems = self_approval_problems(obj, request.user)
-            if pending.submitted_at is None:
-                problems.append(f"The changes to “{obj}” are not submitted for review.")
-            if problems:
-                for problem in problems:
-                    self.message_user(request, problem, messages.ERROR)
-                return None
-            self._pending_apply(request, obj, pending, comment)
+        if pending_change(obj) is not None:
+            self._pending_apply(
+                request,
+                obj,
+                comment,
+                seen_revision(request.POST.get("pending_revision")),
+            )
             return None
         dependencies = unpublished_dependencies(obj)
         together = request.POST.get("with_dependencies") == "yes"
@@ -450,10 +452,27 @@ class WorkflowAdminMixin:
                 request, f"Published {len(published)}: {names}.", messages.SUCCESS
             )
 
-    def _pending_apply(self, request, obj, pending, comment):
+    def _pending_apply(self, request, obj, comment, seen=None):
         """Publish a pending change: replay its form data through the change view,
         so it is validated and saved exactly like an edit of a draft (revision
-        check, inline rows, tags, history)."""
+        check, inline rows, tags, history). The record's row stays locked from
+        reading the pending change to deleting it, so a curator's newer edit
+        waits, then is refused as a conflict; it is never deleted unpublished."""
+        with transaction.atomic():
+            try:
+                pending = pending_change_locked(obj, seen)
+            except WorkflowRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return
+            problems = self_approval_problems(obj, request.user)
+            if pending.submitted_at is None:
+                problems.append(f"The changes to “{obj}” are not submitted for review.")
+            for problem in problems:
+                self.message_user(request, problem, messages.ERROR)
+            if not problems:
+                self._pending_replay(request, obj, pending, comment)
+
+    def _pending_replay(self, request, obj, pending, comment):
         data = self._pending_data(obj, pending)
         for formset_class, inline in self.get_formsets_with_inlines(request, obj):
             prefix = formset_class.get_default_prefix()
