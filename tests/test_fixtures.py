@@ -654,6 +654,31 @@ def test_every_published_finding_counts_under_a_theme(content):
     assert not missing.exists(), list(missing.values_list("slug", flat=True))
 
 
+def test_every_published_finding_is_in_the_compare_matrix_and_the_gap_map(
+    content, client
+):
+    """What a researcher sees: each finding of the fixtures is listed in a theme
+    row of the compare page of its country, and the gap map's theme rows count it."""
+    findings = Finding.objects.published().select_related("jurisdiction")
+    by_country = {}
+    for finding in findings:
+        by_country.setdefault(finding.jurisdiction.country, []).append(finding)
+    countries = list(by_country)
+    gaps = client.get("/gaps/").context
+    for country, found in by_country.items():
+        other = next(c for c in countries if c != country)
+        response = client.get(f"/compare/?j={country.slug}&j={other.slug}")
+        listed = set()
+        for row in response.context["rows"]:
+            cell = row["cells"][0]
+            listed |= {f.pk for f in cell["findings"]}
+        missing = [f.slug for f in found if f.pk not in listed]
+        assert not missing, (country.slug, missing)
+        column = [c.pk for c in gaps["countries"]].index(country.pk)
+        counted = sum(row["cells"][column].findings for row in gaps["theme_rows"])
+        assert counted >= len(found), country.slug
+
+
 def test_only_initiatives_that_illustrate_no_practice_carry_a_theme(content):
     for initiative in Initiative.objects.prefetch_related("practices"):
         illustrates = initiative.practices.exists()
