@@ -65,6 +65,16 @@ class LenientFilterBackend(DjangoFilterBackend):
     reported in `filter_messages`, not refused, so one query string gives the same
     records on the page, in the exports and here."""
 
+    def get_filterset_kwargs(self, request, queryset, view):
+        # The paging parameters are the API's own, not filters left out.
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "also_reads": (
+                Pagination.cursor_query_param,
+                Pagination.page_size_query_param,
+            ),
+        }
+
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:

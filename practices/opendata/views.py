@@ -1,6 +1,8 @@
 """Open data: filtered CSV/JSON exports of the lists, the whole data set, its data
 dictionary, and robots.txt."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -8,21 +10,33 @@ from django.shortcuts import render
 from .. import selectors
 from . import exports, filters, package
 
+IGNORED_HEADER = "X-KB-Ignored-Filters"
+
 
 def _export(request, filterset_class, base_queryset, prepare, columns, name, fmt):
     """The list page's own filtering (the same FilterSet, the same messages for
-    values it ignored), written as CSV or JSON."""
+    values it ignored), written as CSV or JSON.
+
+    What was left out is said three ways, never silently: the header
+    X-KB-Ignored-Filters names the parameters (percent-encoded, comma-separated,
+    empty when none), the CSV's first line and the JSON's `filter_messages` say
+    why in words, and the JSON's `ignored_filters` names them again."""
     filterset = filterset_class(request.GET, queryset=base_queryset())
     queryset = prepare(filterset.ordered())
+    messages = filterset.messages()
+    ignored = filterset.ignored_parameters()
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.csv_lines(queryset, columns), content_type="text/csv; charset=utf-8"
+            exports.csv_lines(queryset, columns, messages),
+            content_type="text/csv; charset=utf-8",
         )
     else:
         response = StreamingHttpResponse(
-            exports.json_chunks(queryset, columns, filterset.messages()),
+            exports.json_chunks(queryset, columns, messages, ignored),
             content_type="application/json; charset=utf-8",
         )
+    # Percent-encoded: a header holds no line breaks and only Latin-1.
+    response[IGNORED_HEADER] = ", ".join(quote(p, safe="") for p in ignored)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
@@ -59,6 +73,31 @@ def findings_export(request, fmt):
         exports.findings_for_export,
         exports.FINDING_COLUMNS,
         "findings",
+        fmt,
+    )
+
+
+def figures_export(request, fmt):
+    """One row per figure of the findings the findings list's filters select."""
+    return _export(
+        request,
+        filters.FindingFilterSet,
+        selectors.findings_for_list,
+        exports.figures_for_export,
+        exports.FIGURE_COLUMNS,
+        "figures",
+        fmt,
+    )
+
+
+def sources_export(request, fmt):
+    return _export(
+        request,
+        filters.SourceFilterSet,
+        selectors.sources_for_list,
+        exports.sources_for_export,
+        exports.SOURCE_COLUMNS,
+        "sources",
         fmt,
     )
 

@@ -5,10 +5,12 @@ from ..opendata.views import (
     data_index,
     data_package,
     dataset,
+    figures_export,
     findings_export,
     initiatives_export,
     practices_export,
     robots_txt,
+    sources_export,
 )
 from .cite import cite_download
 from .compare import compare, gap_map
@@ -50,6 +52,7 @@ __all__ = [
     "data_index",
     "data_package",
     "dataset",
+    "figures_export",
     "finding_detail",
     "findings_export",
     "gap_map",
@@ -65,6 +68,7 @@ __all__ = [
     "robots_txt",
     "search",
     "source_detail",
+    "sources_export",
     "tag_detail",
     "tag_list",
     "version_changes",

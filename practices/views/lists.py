@@ -16,10 +16,15 @@ class FilteredListView(ListView):
     paginate_by = 20
     filterset_class = None
     base_queryset = None
+    # What the page reads itself, besides its filters: any other parameter is
+    # reported as ignored.
+    page_parameters = ("page", "facets")
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.base_queryset()
+            self.request.GET,
+            queryset=self.base_queryset(),
+            also_reads=self.page_parameters,
         )
         return self.filterset.ordered()
 
