@@ -663,11 +663,11 @@ EXPORTS = [
     ("Best practices", "practices", PRACTICE_COLUMNS),
     ("Initiatives", "initiatives", INITIATIVE_COLUMNS),
     ("Findings", "findings", FINDING_COLUMNS),
+    ("Sources", "sources", SOURCE_COLUMNS),
 ]
 
 DATASET_ONLY = [
     ("Jurisdictions", "jurisdictions", JURISDICTION_COLUMNS),
     ("Organizations", "organizations", ORGANIZATION_COLUMNS),
-    ("Sources", "sources", SOURCE_COLUMNS),
     ("Quotations", "quotations", QUOTATION_COLUMNS),
 ]

@@ -134,7 +134,13 @@ def about_data(request):
     return render(
         request,
         "practices/about_data.html",
-        {"exports": exports.EXPORTS, "dataset_only": exports.DATASET_ONLY},
+        {
+            "exports": exports.EXPORTS,
+            "dataset_only": exports.DATASET_ONLY,
+            "figure_columns": exports.FIGURE_COLUMNS,
+            "ignored_header": IGNORED_HEADER,
+            "ignored_notice": exports.IGNORED_NOTICE,
+        },
     )
 
 
