@@ -138,7 +138,8 @@ class Pagination(CursorPagination):
             "type": "array",
             "items": {"type": "string"},
             "description": "Why some of the asked-for filters were left out (an "
-            "unknown tag or jurisdiction, a value that is not valid); empty when "
+            "unknown tag or jurisdiction, a value that is not valid, a parameter "
+            "that is no filter); empty when "
             "every filter was used.",
             "example": ["There is no tag “polce”, so it was left out of the filter."],
         }
@@ -230,8 +231,9 @@ def _list_docs(noun, filtered=True):
     text += f"{MAX_PAGE_SIZE}); follow `next` for more."
     if filtered:
         text += (
-            " Filters are the list page's: unknown or invalid values are left out "
-            "and reported in `filter_messages`."
+            " Filters are the list page's: unknown or invalid values, and "
+            "parameters that are no filters, are left out and reported in "
+            "`filter_messages`."
         )
     return extend_schema_view(
         list=extend_schema(summary=f"List {noun}", description=text),
