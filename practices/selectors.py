@@ -31,6 +31,7 @@ from taggit.models import Tag
 from .cache import generation
 from .evidence import evidence_profile
 from .models import (
+    Basis,
     BestPractice,
     Finding,
     FindingFigure,
@@ -44,6 +45,7 @@ from .models import (
     Status,
     TaggedPractice,
     Theme,
+    theme_rule,
 )
 
 PUBLISHED = Status.PUBLISHED
@@ -232,6 +234,43 @@ def country_facets(queryset):
         return _whole_set_cached(
             f"countries:{queryset.model._meta.label_lower}", compute
         )
+    return compute()
+
+
+def finding_choice_facets(queryset):
+    """How many findings of `queryset` count under each theme (the one rule, so a
+    finding may count under several), each type of support and each kind, as
+    {"theme": {value: n}, "basis": {…}, "kind": {…}}: one query."""
+
+    def compute():
+        # Each count is a filter over the same rows; the theme rule goes through a
+        # subquery because it joins practices (a finding would count twice).
+        counts = {
+            **{
+                f"theme:{value}": Count(
+                    "pk",
+                    filter=Q(
+                        pk__in=Finding.objects.filter(
+                            theme_rule(value, via="initiative__")
+                        ).values("pk")
+                    ),
+                )
+                for value in Theme.values
+            },
+            **{f"basis:{v}": Count("pk", filter=Q(basis=v)) for v in Basis.values},
+            **{f"kind:{v}": Count("pk", filter=Q(kind=v)) for v in Finding.Kind.values},
+        }
+        totals = Finding.objects.filter(
+            pk__in=queryset.order_by().values("pk")
+        ).aggregate(**counts)
+        facets = {"theme": {}, "basis": {}, "kind": {}}
+        for key, n in totals.items():
+            name, value = key.split(":", 1)
+            facets[name][value] = n
+        return facets
+
+    if _is_everything_published(queryset):
+        return _whole_set_cached("choices:findings", compute)
     return compute()
 
 

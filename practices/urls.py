@@ -99,25 +99,17 @@ for _kind, (_prefix, _model) in SUGGESTABLE.items():
     )
 
 # Open data, feeds, sitemap and robots.txt.
+for _name in views.LIST_EXPORTS:
+    for _fmt in ("csv", "json"):
+        urlpatterns.append(
+            path(
+                f"{_name}.{_fmt}",
+                views.list_export,
+                {"name": _name, "fmt": _fmt},
+                name=f"{_name}-{_fmt}",
+            )
+        )
 urlpatterns += [
-    path("practices.csv", views.practices_export, {"fmt": "csv"}, name="practices-csv"),
-    path(
-        "practices.json", views.practices_export, {"fmt": "json"}, name="practices-json"
-    ),
-    path(
-        "initiatives.csv",
-        views.initiatives_export,
-        {"fmt": "csv"},
-        name="initiatives-csv",
-    ),
-    path(
-        "initiatives.json",
-        views.initiatives_export,
-        {"fmt": "json"},
-        name="initiatives-json",
-    ),
-    path("findings.csv", views.findings_export, {"fmt": "csv"}, name="findings-csv"),
-    path("findings.json", views.findings_export, {"fmt": "json"}, name="findings-json"),
     path("data/knowledge-base.json", views.dataset, name="dataset"),
     path("data/", views.data_index, name="data"),
     path("data/knowledge-base.zip", views.data_package, name="data-package"),

@@ -123,6 +123,12 @@ FINDING_QUERIES = [
     {"kind": "change"},
     {"q": "Calls"},
     {"basis": "nonsense"},
+    {"jurisdiction": "sweden", "basis": "programme"},
+    {"jurisdiction": "united-states", "kind": "change", "q": "Convictions"},
+    {"theme": "protection", "q": "Calls"},
+    {"tag": "hotline", "basis": "programme"},
+    {"bogus": "1"},
+    {"q": "Calls", "Theme": "protection"},
     *({"kind": value, "basis": value, "jurisdiction": value} for value in HOSTILE),
 ]
 
@@ -136,11 +142,19 @@ def html_slugs(client, path, query):
     )
 
 
-def csv_slugs(client, path, query):
+def csv_export(client, path, query):
+    """The rows of a CSV export, and the notice of its first line ("" if none)."""
     response = client.get(path, query)
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode()[1:]
-    return [row["slug"] for row in csv.DictReader(io.StringIO(text))]
+    notice = ""
+    if text.startswith("# Ignored filters: "):
+        notice, text = text.split("\r\n", 1)
+    return list(csv.DictReader(io.StringIO(text))), notice
+
+
+def csv_slugs(client, path, query):
+    return [row["slug"] for row in csv_export(client, path, query)[0]]
 
 
 def json_export(client, path, query):
@@ -163,7 +177,11 @@ def api_slugs(client, path, query):
 
 def check_everywhere(client, kind, query):
     listed, messages = html_slugs(client, f"/{kind}/", query)
-    assert csv_slugs(client, f"/{kind}.csv", query) == listed
+    rows, notice = csv_export(client, f"/{kind}.csv", query)
+    assert [row["slug"] for row in rows] == listed
+    # The CSV's first line says in one line what the page says.
+    said = " ".join(messages)
+    assert notice == ("# Ignored filters: " + said if messages else "")
     exported, export_messages = json_export(client, f"/{kind}.json", query)
     assert exported == listed
     assert export_messages == messages
@@ -187,8 +205,13 @@ def test_initiative_filters_select_the_same_records_everywhere(client, world, qu
 
 @pytest.mark.parametrize("query", FINDING_QUERIES)
 def test_finding_filters_select_the_same_records_everywhere(client, world, query):
-    listed, _ = check_everywhere(client, "findings", query)
+    listed, messages = check_everywhere(client, "findings", query)
     assert "draft-finding" not in listed
+    # figures.csv holds the figures of exactly the findings the list shows.
+    figures, notice = csv_export(client, "/figures.csv", query)
+    with_figures = {"calls-doubled"} & set(listed)
+    assert {row["finding"] for row in figures} == with_figures
+    assert notice == ("# Ignored filters: " + " ".join(messages) if messages else "")
 
 
 def test_filters_select_what_they_say(client, world):

@@ -65,6 +65,16 @@ class LenientFilterBackend(DjangoFilterBackend):
     reported in `filter_messages`, not refused, so one query string gives the same
     records on the page, in the exports and here."""
 
+    def get_filterset_kwargs(self, request, queryset, view):
+        # The paging parameters are the API's own, not filters left out.
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "also_reads": (
+                Pagination.cursor_query_param,
+                Pagination.page_size_query_param,
+            ),
+        }
+
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
@@ -128,7 +138,8 @@ class Pagination(CursorPagination):
             "type": "array",
             "items": {"type": "string"},
             "description": "Why some of the asked-for filters were left out (an "
-            "unknown tag or jurisdiction, a value that is not valid); empty when "
+            "unknown tag or jurisdiction, a value that is not valid, a parameter "
+            "that is no filter); empty when "
             "every filter was used.",
             "example": ["There is no tag “polce”, so it was left out of the filter."],
         }
@@ -220,8 +231,9 @@ def _list_docs(noun, filtered=True):
     text += f"{MAX_PAGE_SIZE}); follow `next` for more."
     if filtered:
         text += (
-            " Filters are the list page's: unknown or invalid values are left out "
-            "and reported in `filter_messages`."
+            " Filters are the list page's: unknown or invalid values, and "
+            "parameters that are no filters, are left out and reported in "
+            "`filter_messages`."
         )
     return extend_schema_view(
         list=extend_schema(summary=f"List {noun}", description=text),

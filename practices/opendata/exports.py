@@ -13,6 +13,7 @@ import datetime
 import decimal
 import json
 from dataclasses import dataclass
+from functools import partial
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -37,6 +38,7 @@ from ..models import (
     TaggedPractice,
 )
 from ..site import absolute, site_url
+from . import package
 
 CHUNK = 1000
 # A byte-order mark tells spreadsheet programs (Excel above all) the file is UTF-8.
@@ -132,7 +134,9 @@ def _figure(figure):
     if figure.value_max is not None:
         number += f"–{figure.value_max.normalize():f}"
     text = " ".join(p for p in (figure.qualifier, number, figure.unit) if p)
-    where = f", {figure.year}" if figure.year else ""
+    # Labels often carry the year already ("Göteborg, 1998"): say it once.
+    has_year = figure.year and str(figure.year) not in figure.label
+    where = f", {figure.year}" if has_year else ""
     return f"{figure.label}{where}: {text}"
 
 
@@ -378,6 +382,14 @@ QUOTATION_COLUMNS = [
 ]
 
 
+# The data package's figures table, column for column: one definition of a figure
+# row for figures.csv, figures.json and the package.
+FIGURE_COLUMNS = [
+    Column(f.name, f.description, partial(package.field_value, package.FIGURES, i))
+    for i, f in enumerate(package.FIGURES.fields)
+]
+
+
 # Extra loading for exports, on top of the list pages' own querysets ---------------
 
 
@@ -478,6 +490,19 @@ def findings_for_export(queryset):
     return queryset
 
 
+def sources_for_export(queryset):
+    return queryset  # the list's own select_related covers every column
+
+
+def figures_for_export(findings):
+    """The figures of the findings in `findings` (the findings list's filtering),
+    one row each, as FIGURE_COLUMNS reads them."""
+    figures = package.FIGURES.queryset().filter(
+        finding__in=findings.order_by().values("pk")
+    )
+    return package.table_values(package.FIGURES, figures)
+
+
 # Writers --------------------------------------------------------------------------
 
 
@@ -493,12 +518,16 @@ def _csv_cell(value):
         return ""
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, decimal.Decimal):
+        return package.number_text(value)
     return str(value)
 
 
 def _json_value(value):
     if isinstance(value, list):
         return [_json_value(v) for v in value]
+    if isinstance(value, decimal.Decimal):  # a number stays a number, 286 not 286.0
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, SourceRef):
         return value.as_json()
     return value
@@ -510,9 +539,26 @@ def rows(queryset):
     return queryset.iterator(chunk_size=CHUNK)
 
 
-def csv_lines(queryset, columns):
+IGNORED_NOTICE = "# Ignored filters: "
+
+
+def ignored_notice(messages):
+    """The CSV's first line when filters were left out, or "" when none was: one
+    line whatever the visitor typed (line breaks and other control characters in
+    a value become spaces)."""
+    if not messages:
+        return ""
+    text = " ".join(messages)
+    return (
+        IGNORED_NOTICE + "".join(c if c.isprintable() else " " for c in text) + "\r\n"
+    )
+
+
+def csv_lines(queryset, columns, messages=()):
+    """The header row and one row per record; first, when filters were left out,
+    a notice line saying which (documented on /about/data/)."""
     writer = csv.writer(_Echo())
-    yield BOM + writer.writerow([c.name for c in columns])
+    yield BOM + ignored_notice(messages) + writer.writerow([c.name for c in columns])
     for obj in rows(queryset):
         yield writer.writerow([_csv_cell(c.get(obj)) for c in columns])
 
@@ -525,11 +571,13 @@ def _dumps(value):
     return json.dumps(value, ensure_ascii=False)
 
 
-def json_chunks(queryset, columns, messages=()):
-    """{"generated": …, "filter_messages": […], "results": [{…}, …]}, streamed."""
+def json_chunks(queryset, columns, messages=(), ignored=()):
+    """{"generated": …, "filter_messages": […], "ignored_filters": […],
+    "results": [{…}, …]}, streamed."""
     head = {
         "generated": datetime.datetime.now(datetime.UTC).isoformat(),
         "filter_messages": list(messages),
+        "ignored_filters": list(ignored),
     }
     yield _dumps(head)[:-1] + ', "results": ['
     first = True
@@ -615,11 +663,11 @@ EXPORTS = [
     ("Best practices", "practices", PRACTICE_COLUMNS),
     ("Initiatives", "initiatives", INITIATIVE_COLUMNS),
     ("Findings", "findings", FINDING_COLUMNS),
+    ("Sources", "sources", SOURCE_COLUMNS),
 ]
 
 DATASET_ONLY = [
     ("Jurisdictions", "jurisdictions", JURISDICTION_COLUMNS),
     ("Organizations", "organizations", ORGANIZATION_COLUMNS),
-    ("Sources", "sources", SOURCE_COLUMNS),
     ("Quotations", "quotations", QUOTATION_COLUMNS),
 ]

@@ -8,6 +8,8 @@ rather than refused: a mistyped link still shows a useful list, and says what it
 ignored. `order_by` only ever sees orderings written here.
 """
 
+from typing import NamedTuple
+
 import django_filters as df
 from django import forms
 from drf_spectacular.plumbing import build_array_type, build_basic_type
@@ -29,6 +31,15 @@ from ..selectors import within
 
 MAX_TAGS = 10
 MAX_TEXT = 200
+# Unknown parameters named one by one, up to this many; the rest are counted.
+MAX_UNKNOWN_NAMED = 10
+
+
+class Ignored(NamedTuple):
+    """A GET parameter (or one of its values) left out of the filter, and why."""
+
+    parameter: str
+    message: str
 
 
 class SlugListField(forms.Field):
@@ -78,7 +89,11 @@ def sort_filter(sorts):
 
 class RecordFilterSet(df.FilterSet):
     """Words and sort, which every list takes; subclasses add the rest and SORTS
-    (the first key is the default)."""
+    (the first key is the default).
+
+    `also_reads` names the parameters the page, export or API reads itself (`page`,
+    `cursor`): any other parameter that is no filter is reported as ignored, so a
+    misspelt filter never silently returns every record."""
 
     SORTS = {}
 
@@ -90,8 +105,9 @@ class RecordFilterSet(df.FilterSet):
         "small misspellings tolerated in titles).",
     )
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, also_reads=(), **kwargs):
         super().__init__(data if data is not None else {}, *args, **kwargs)
+        self.also_reads = frozenset(also_reads)
         self._resolved = None
 
     # Filters with methods --------------------------------------------------------
@@ -127,14 +143,17 @@ class RecordFilterSet(df.FilterSet):
         """The tags and jurisdiction named by the query, looked up once."""
         if self._resolved is None:
             values = self.values()
-            messages = []
+            ignored = []
             tag_slugs = values.get("tag") or []
             tags = []
             if tag_slugs:
                 by_slug = {t.slug: t for t in Tag.objects.filter(slug__in=tag_slugs)}
                 tags = [by_slug[s] for s in tag_slugs if s in by_slug]
-                messages += [
-                    f"There is no tag “{s}”, so it was left out of the filter."
+                ignored += [
+                    Ignored(
+                        "tag",
+                        f"There is no tag “{s}”, so it was left out of the filter.",
+                    )
                     for s in tag_slugs
                     if s not in by_slug
                 ]
@@ -145,27 +164,67 @@ class RecordFilterSet(df.FilterSet):
                     Jurisdiction.objects.published().filter(slug=slug).first()
                 )
                 if jurisdiction is None:
-                    messages.append(
-                        f"There is no jurisdiction “{slug}”, so results from every "
-                        "jurisdiction are shown."
+                    ignored.append(
+                        Ignored(
+                            "jurisdiction",
+                            f"There is no jurisdiction “{slug}”, so results from "
+                            "every jurisdiction are shown.",
+                        )
                     )
             self._resolved = {
                 "tags": tags,
                 "jurisdiction": jurisdiction,
-                "messages": messages,
+                "ignored": ignored,
             }
         return self._resolved
 
-    def messages(self):
-        """Why some of the asked-for filters were left out, in words for people."""
+    def ignored(self):
+        """Every asked-for filter that was left out, with its parameter and why:
+        unknown tags and jurisdictions, invalid values, unknown parameters."""
         self.is_valid()
-        resolved = self.resolved() if self._uses_lookups() else {"messages": []}
-        return resolved["messages"] + [
-            f"“{self.data.get(name, '')}” is not a valid "
-            f"{self.form.fields[name].label.lower()}; it was ignored."
+        ignored = list(self.resolved()["ignored"]) if self._uses_lookups() else []
+        ignored += [
+            Ignored(
+                name,
+                f"“{self.data.get(name, '')}” is not a valid "
+                f"{self.form.fields[name].label.lower()}; it was ignored.",
+            )
             for name in self.form.fields
             if name in self.form.errors
         ]
+        unknown = [
+            name
+            for name in self.data
+            if name not in self.filters and name not in self.also_reads
+        ]
+        ignored += [
+            Ignored(
+                name[:MAX_TEXT],
+                f"“{name[:MAX_TEXT]}” is not a filter of this list; it was ignored.",
+            )
+            for name in unknown[:MAX_UNKNOWN_NAMED]
+        ]
+        if len(unknown) > MAX_UNKNOWN_NAMED:
+            more = len(unknown) - MAX_UNKNOWN_NAMED
+            ignored.append(
+                Ignored(
+                    "",
+                    f"{more} more parameters that are not filters of this list were "
+                    "ignored.",
+                )
+            )
+        return ignored
+
+    def messages(self):
+        """Why some of the asked-for filters were left out, in words for people."""
+        return [item.message for item in self.ignored()]
+
+    def ignored_parameters(self):
+        """The names of the parameters left out in whole or in part, each once (the
+        first MAX_UNKNOWN_NAMED unknown ones)."""
+        return list(
+            dict.fromkeys(item.parameter for item in self.ignored() if item.parameter)
+        )
 
     def _uses_lookups(self):
         return "tag" in self.filters or "jurisdiction" in self.filters

@@ -9,6 +9,7 @@ record that is not published is left empty, so every foreign key resolves.
 
 import csv
 import datetime
+import decimal
 import io
 import json
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, F, Q, When
+from django.urls import reverse
 from taggit.models import Tag
 
 from ..models import (
@@ -34,7 +36,7 @@ from ..models import (
     TaggedInitiative,
     TaggedPractice,
 )
-from ..site import site_url
+from ..site import absolute, site_url
 
 PUBLISHED = Status.PUBLISHED
 NAME = "anti-trafficking-knowledge-base"
@@ -61,6 +63,9 @@ class Field:
     value: object  # a field name or expression for .values()
     required: bool = False
     unit: str = ""
+    # Applied in Python to each value read, for what the database cannot build
+    # (a page's absolute address, which depends on the site's address).
+    convert: object = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,136 @@ def _jurisdiction(required=False):
         required,
     )
 
+
+def _finding_url(slug):
+    return absolute(reverse("practices:finding-detail", kwargs={"slug": slug}))
+
+
+def _own_or_findings(attribute):
+    """The figure's own place's attribute, else its finding's (published only)."""
+    return Case(
+        When(jurisdiction__status=PUBLISHED, then=F(f"jurisdiction__{attribute}")),
+        When(
+            finding__jurisdiction__status=PUBLISHED,
+            then=F(f"finding__jurisdiction__{attribute}"),
+        ),
+    )
+
+
+def _finding_period(end):
+    """The finding's period, for a figure with no year of its own (a figure's own
+    year already says when; repeating the period would say it twice)."""
+    return Case(When(year__isnull=True, then=F(f"finding__{end}")))
+
+
+# One row per number, with everything needed to read it alone: figures.csv and
+# figures.json (filtered as the findings list) and the data package's figures table.
+FIGURES = Table(
+    "figures",
+    "Figures",
+    "The numbers of each published finding, one per row, as numbers, each with "
+    "its place, its year or period and its source.",
+    lambda: FindingFigure.objects.filter(finding__status=PUBLISHED).order_by(
+        "finding__slug", "position", "id"
+    ),
+    [
+        Field("id", "integer", "The figure's number.", "id", True),
+        Field(
+            "finding",
+            "string",
+            "Slug of its finding (findings.csv).",
+            "finding__slug",
+            True,
+        ),
+        Field(
+            "finding_url",
+            "string",
+            "The address of its finding's page.",
+            "finding__slug",
+            True,
+            convert=_finding_url,
+        ),
+        Field("position", "integer", "Its order within the finding.", "position"),
+        Field(
+            "label",
+            "string",
+            "What is counted, as the finding labels it (it may name the place "
+            "and year).",
+            "label",
+        ),
+        Field(
+            "place",
+            "string",
+            "Slug of the place the number is about (jurisdictions.csv): its own "
+            "when it differs from the finding's, else the finding's.",
+            _own_or_findings("slug"),
+        ),
+        Field("place_name", "string", "That place's name.", _own_or_findings("name")),
+        Field(
+            "year", "integer", "The year the number refers to, if it has one.", "year"
+        ),
+        Field(
+            "period_start",
+            "integer",
+            "For a number with no year of its own: the first year of its "
+            "finding's period.",
+            _finding_period("period_start"),
+        ),
+        Field(
+            "period_end",
+            "integer",
+            "For a number with no year of its own: the last year of its "
+            "finding's period.",
+            _finding_period("period_end"),
+        ),
+        Field(
+            "period_text",
+            "string",
+            "For a number with no year of its own: the period as the text gives it.",
+            _finding_period("period_text"),
+        ),
+        Field("qualifier", "string", "“about”, “over”, “more than”, …", "qualifier"),
+        Field(
+            "value",
+            "number",
+            "The number, in the row's unit.",
+            "value",
+            True,
+            unit="the row's unit column",
+        ),
+        Field(
+            "value_max",
+            "number",
+            "The upper end of a range (“between 105 and 130”).",
+            "value_max",
+            unit="the row's unit column",
+        ),
+        Field(
+            "unit",
+            "string",
+            "The unit of value and value_max (women, percent, …).",
+            "unit",
+        ),
+        Field(
+            "source",
+            "string",
+            "Slug of the finding's source (sources.csv).",
+            _if_published("finding__source"),
+        ),
+        Field(
+            "locator",
+            "string",
+            "The section of the source the finding comes from.",
+            "finding__locator",
+        ),
+    ],
+    ["id"],
+    [
+        (["finding"], "findings", ["slug"]),
+        (["place"], "jurisdictions", ["slug"]),
+        (["source"], "sources", ["slug"]),
+    ],
+)
 
 TABLES = [
     Table(
@@ -326,48 +461,7 @@ TABLES = [
             (["source"], "sources", ["slug"]),
         ],
     ),
-    Table(
-        "figures",
-        "Figures",
-        "The numbers of each finding, one per row, as numbers.",
-        lambda: FindingFigure.objects.filter(finding__status=PUBLISHED).order_by(
-            "finding__slug", "position", "id"
-        ),
-        [
-            Field("id", "integer", "The figure's number.", "id", True),
-            Field(
-                "finding",
-                "string",
-                "Slug of its finding (findings.csv).",
-                "finding__slug",
-                True,
-            ),
-            Field("position", "integer", "Its order within the finding.", "position"),
-            Field("label", "string", "What is counted.", "label"),
-            Field("qualifier", "string", "“about”, “more than”, …", "qualifier"),
-            Field(
-                "value",
-                "number",
-                "The number, in the row's unit.",
-                "value",
-                True,
-                unit="the row's unit column",
-            ),
-            Field(
-                "value_max",
-                "number",
-                "The upper end of a range.",
-                "value_max",
-                unit="the row's unit column",
-            ),
-            Field(
-                "unit", "string", "The unit of value and value_max (cases, %…).", "unit"
-            ),
-            Field("year", "integer", "The year it refers to.", "year"),
-        ],
-        ["id"],
-        [(["finding"], "findings", ["slug"])],
-    ),
+    FIGURES,
     Table(
         "quotations",
         "Quotations",
@@ -547,26 +641,48 @@ TABLES += [
 ]
 
 
+def number_text(value):
+    """A decimal as written, without the database's trailing zeros: 286, 32.2."""
+    return f"{value.normalize():f}"
+
+
 def description(table_name, field_name):
     """A field's description, for the API's schema to say the same thing."""
     table = next(t for t in TABLES if t.name == table_name)
     return next(f.description for f in table.fields if f.name == field_name)
 
 
-def table_rows(table):
-    """The table's rows as tuples, in one query."""
+def table_values(table, queryset=None):
+    """The table's rows (of `queryset`, by default all of them) as dicts, in one
+    query: a plain field under its path, a computed one under its position ("f3":
+    a field's name may be a model field's, which an annotation may not reuse).
+    Read a field with field_value()."""
     expressions = {f"f{i}": f.value for i, f in enumerate(table.fields)}
     plain = {k: v for k, v in expressions.items() if isinstance(v, str)}
     computed = {k: v for k, v in expressions.items() if not isinstance(v, str)}
-    queryset = table.queryset().annotate(**computed) if computed else table.queryset()
-    names = list(expressions)
-    rows = queryset.values_list(*(plain.get(n, n) for n in names))
-    return rows.iterator(chunk_size=2000)
+    queryset = queryset if queryset is not None else table.queryset()
+    queryset = queryset.annotate(**computed) if computed else queryset
+    return queryset.values(*dict.fromkeys(plain.values()), *computed)
+
+
+def field_value(table, index, row):
+    """Field `index` of a row from table_values(), converted."""
+    field = table.fields[index]
+    value = row[field.value if isinstance(field.value, str) else f"f{index}"]
+    return field.convert(value) if field.convert and value is not None else value
+
+
+def table_rows(table):
+    """The table's rows as tuples, in one query."""
+    for row in table_values(table).iterator(chunk_size=2000):
+        yield tuple(field_value(table, i, row) for i in range(len(table.fields)))
 
 
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, decimal.Decimal):
+        return number_text(value)
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
     return str(value)

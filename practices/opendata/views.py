@@ -1,6 +1,10 @@
 """Open data: filtered CSV/JSON exports of the lists, the whole data set, its data
 dictionary, and robots.txt."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
 from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -8,59 +12,82 @@ from django.shortcuts import render
 from .. import selectors
 from . import exports, filters, package
 
-
-def _export(request, filterset_class, base_queryset, prepare, columns, name, fmt):
-    """The list page's own filtering (the same FilterSet, the same messages for
-    values it ignored), written as CSV or JSON."""
-    filterset = filterset_class(request.GET, queryset=base_queryset())
-    queryset = prepare(filterset.ordered())
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_lines(queryset, columns), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(
-            exports.json_chunks(queryset, columns, filterset.messages()),
-            content_type="application/json; charset=utf-8",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+IGNORED_HEADER = "X-KB-Ignored-Filters"
 
 
-def practices_export(request, fmt):
-    return _export(
-        request,
+@dataclass(frozen=True)
+class ListExport:
+    """One list's download: the list's FilterSet and records, the export's extra
+    loading, and its columns."""
+
+    filterset_class: type
+    base_queryset: Callable
+    prepare: Callable
+    columns: list
+
+
+LIST_EXPORTS = {
+    "practices": ListExport(
         filters.PracticeFilterSet,
         selectors.practices_for_list,
         exports.practices_for_export,
         exports.PRACTICE_COLUMNS,
-        "practices",
-        fmt,
-    )
-
-
-def initiatives_export(request, fmt):
-    return _export(
-        request,
+    ),
+    "initiatives": ListExport(
         filters.InitiativeFilterSet,
         selectors.initiatives_for_list,
         exports.initiatives_for_export,
         exports.INITIATIVE_COLUMNS,
-        "initiatives",
-        fmt,
-    )
-
-
-def findings_export(request, fmt):
-    return _export(
-        request,
+    ),
+    "findings": ListExport(
         filters.FindingFilterSet,
         selectors.findings_for_list,
         exports.findings_for_export,
         exports.FINDING_COLUMNS,
-        "findings",
-        fmt,
-    )
+    ),
+    # One row per figure of the findings the findings list's filters select.
+    "figures": ListExport(
+        filters.FindingFilterSet,
+        selectors.findings_for_list,
+        exports.figures_for_export,
+        exports.FIGURE_COLUMNS,
+    ),
+    "sources": ListExport(
+        filters.SourceFilterSet,
+        selectors.sources_for_list,
+        exports.sources_for_export,
+        exports.SOURCE_COLUMNS,
+    ),
+}
+
+
+def list_export(request, name, fmt):
+    """The list page's own filtering (the same FilterSet, the same messages for
+    values it ignored), written as CSV or JSON.
+
+    What was left out is said three ways, never silently: the header
+    X-KB-Ignored-Filters names the parameters (percent-encoded, comma-separated,
+    empty when none), the CSV's first line and the JSON's `filter_messages` say
+    why in words, and the JSON's `ignored_filters` names them again."""
+    export = LIST_EXPORTS[name]
+    filterset = export.filterset_class(request.GET, queryset=export.base_queryset())
+    queryset = export.prepare(filterset.ordered())
+    messages = filterset.messages()
+    ignored = filterset.ignored_parameters()
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_lines(queryset, export.columns, messages),
+            content_type="text/csv; charset=utf-8",
+        )
+    else:
+        response = StreamingHttpResponse(
+            exports.json_chunks(queryset, export.columns, messages, ignored),
+            content_type="application/json; charset=utf-8",
+        )
+    # Percent-encoded: a header holds no line breaks and only Latin-1.
+    response[IGNORED_HEADER] = ", ".join(quote(p, safe="") for p in ignored)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 def dataset(request):
@@ -95,7 +122,13 @@ def about_data(request):
     return render(
         request,
         "practices/about_data.html",
-        {"exports": exports.EXPORTS, "dataset_only": exports.DATASET_ONLY},
+        {
+            "exports": exports.EXPORTS,
+            "dataset_only": exports.DATASET_ONLY,
+            "figure_columns": exports.FIGURE_COLUMNS,
+            "ignored_header": IGNORED_HEADER,
+            "ignored_notice": exports.IGNORED_NOTICE,
+        },
     )
 
 

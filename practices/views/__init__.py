@@ -1,13 +1,12 @@
 """Public views, split by concern: pages, lists, details, search, compare."""
 
 from ..opendata.views import (
+    LIST_EXPORTS,
     about_data,
     data_index,
     data_package,
     dataset,
-    findings_export,
-    initiatives_export,
-    practices_export,
+    list_export,
     robots_txt,
 )
 from .cite import cite_download
@@ -41,6 +40,7 @@ __all__ = [
     "SourceListView",
     "about",
     "about_basis",
+    "LIST_EXPORTS",
     "about_data",
     "suggest_correction",
     "suggest_practice",
@@ -51,17 +51,15 @@ __all__ = [
     "data_package",
     "dataset",
     "finding_detail",
-    "findings_export",
     "gap_map",
     "history",
     "home",
-    "initiatives_export",
     "initiative_detail",
     "jurisdiction_detail",
     "jurisdiction_list",
+    "list_export",
     "organization_detail",
     "practice_detail",
-    "practices_export",
     "robots_txt",
     "search",
     "source_detail",

@@ -16,10 +16,15 @@ class FilteredListView(ListView):
     paginate_by = 20
     filterset_class = None
     base_queryset = None
+    # What the page reads itself, besides its filters: any other parameter is
+    # reported as ignored.
+    page_parameters = ("page", "facets")
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.base_queryset()
+            self.request.GET,
+            queryset=self.base_queryset(),
+            also_reads=self.page_parameters,
         )
         return self.filterset.ordered()
 
@@ -110,6 +115,50 @@ class FindingListView(FacetedListView):
     template_name = "practices/finding_list.html"
     filterset_class = filters.FindingFilterSet
     base_queryset = staticmethod(selectors.findings_for_list)
+    # Facets by these filters, besides countries, in this order.
+    choice_facet_names = ("theme", "basis", "kind")
+    choice_facet_notes = {
+        "theme": "a finding counts under each theme of the practices its "
+        "initiative illustrates",
+    }
+
+    def choice_facets(self):
+        """For each of theme, type of support and kind: its values with how many
+        of the current results have each (values with none are left out)."""
+        counts = selectors.finding_choice_facets(self.filterset.qs)
+        values = self.filterset.values()
+        form = self.filterset.form
+        return [
+            {
+                "name": name,
+                "label": form.fields[name].label,
+                "note": self.choice_facet_notes.get(name, ""),
+                "values": [
+                    {
+                        "value": value,
+                        "label": label,
+                        "count": counts[name][value],
+                        "active": values.get(name) == value,
+                        "query": self.query_with(name, value),
+                    }
+                    for value, label in form.fields[name].choices
+                    if value and counts[name].get(value)
+                ],
+            }
+            for name in self.choice_facet_names
+        ]
+
+    def query_with(self, name, value):
+        """The current query string with `name` set to `value`, from page one."""
+        params = self.request.GET.copy()
+        params[name] = value
+        params.pop("page", None)
+        return "?" + params.urlencode()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["choice_facets"] = self.choice_facets()
+        return context
 
 
 class SourceListView(FilteredListView):
