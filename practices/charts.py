@@ -10,12 +10,15 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-WIDTH = 640
-LABEL_WIDTH = 220
-BAR_HEIGHT = 26
-GAP = 12
-TOP = 8
-VALUE_PAD = 8
+# The chart is laid out in CSS pixels, not scaled from a viewBox: its text keeps
+# its size at any width (a 640-unit drawing shrunk onto a phone printed 8 px labels),
+# and only the bars stretch, as percentages of the width. Each row is a label line
+# above its bar, so a long label never competes with the bar for the width.
+LABEL_LINE = 20  # the label's baseline sits 15 px down, its line 20 px tall
+BAR_HEIGHT = 16
+GAP = 14
+BARS_SPAN = 70  # percent of the width for the longest bar; the rest holds its value
+VALUE_PAD = 6
 
 
 def format_number(value):
@@ -65,49 +68,53 @@ def finding_chart_svg(finding, figures=None):
     if not figures:
         return ""
     top = max(f.value_max if f.value_max is not None else f.value for f in figures)
-    scale = (WIDTH - LABEL_WIDTH - 110) / float(top) if top > 0 else 0
-    height = TOP * 2 + len(figures) * (BAR_HEIGHT + GAP) - GAP
+    scale = BARS_SPAN / float(top) if top > 0 else 0
+    row = LABEL_LINE + BAR_HEIGHT + GAP
     rows = []
     for i, figure in enumerate(figures):
-        y = TOP + i * (BAR_HEIGHT + GAP)
-        low = max(float(figure.value) * scale, 1.0)
-        high = float(figure.value_max) * scale if figure.value_max is not None else low
+        y = i * row
+        bar_y = y + LABEL_LINE
+        # A zero still shows as a sliver, so the row does not read as missing.
+        low = max(round(float(figure.value) * scale, 2), 0.3)
+        high = (
+            round(float(figure.value_max) * scale, 2)
+            if figure.value_max is not None
+            else low
+        )
         range_bar = ""
         if high > low:
             # The uncertain part of a range is drawn lighter than its sure part.
             range_bar = format_html(
-                '<rect class="bar-range" x="{}" y="{}" width="{}" height="{}" />',
-                LABEL_WIDTH + round(low, 1),
-                y,
-                round(high - low, 1),
+                '<rect class="bar-range" x="{}%" y="{}" width="{}%" height="{}" />',
+                low,
+                bar_y,
+                round(high - low, 2),
                 BAR_HEIGHT,
             )
         rows.append(
             format_html(
-                '<g><text class="bar-label" x="{}" y="{}" text-anchor="end">{}</text>'
-                '<rect class="bar" x="{}" y="{}" width="{}" height="{}" />{}'
-                '<text class="bar-value" x="{}" y="{}">{}</text></g>',
-                LABEL_WIDTH - VALUE_PAD,
-                y + BAR_HEIGHT * 0.68,
-                _shorten(figure.label, 30),
-                LABEL_WIDTH,
-                y,
-                round(low, 1),
+                '<g><text class="bar-label" x="0" y="{}">{}</text>'
+                '<rect class="bar" x="0" y="{}" width="{}%" height="{}" />{}'
+                '<text class="bar-value" x="{}%" dx="{}" y="{}">{}</text></g>',
+                y + 15,
+                _shorten(figure.label, 40),
+                bar_y,
+                low,
                 BAR_HEIGHT,
                 range_bar,
-                LABEL_WIDTH + round(max(low, high), 1) + VALUE_PAD,
-                y + BAR_HEIGHT * 0.68,
+                max(low, high),
+                VALUE_PAD,
+                bar_y + 13,
                 figure_number(figure),
             )
         )
+    description = chart_description(finding.title, figures)
     return format_html(
         '<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
-        'viewBox="0 0 {} {}" aria-label="{}">'
-        "<title>{}</title>{}</svg>",
-        WIDTH,
-        height,
-        chart_description(finding.title, figures),
-        chart_description(finding.title, figures),
+        'width="100%" height="{}" aria-label="{}"><title>{}</title>{}</svg>',
+        len(figures) * row - GAP,
+        description,
+        description,
         mark_safe(format_html_join("", "{}", ((r,) for r in rows))),
     )
 

@@ -1,5 +1,6 @@
 """Detail pages: attribution, published-only relations, figures as written, charts."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -170,6 +171,18 @@ def test_figures_in_different_units_are_not_charted(client):
     assert finding_chart_svg(finding) == ""
     html = client.get("/findings/mixed/").content.decode()
     assert "<svg" not in html and "50 percent" in html
+
+
+def test_chart_bars_stretch_with_the_page_while_its_text_keeps_its_size():
+    """A phone shrinks a viewBox drawing, text and all (8 px labels at 390 px); the
+    chart is drawn in CSS pixels with bars as shares of the width instead."""
+    finding = f.make_finding(
+        "Stretch", figures=[("Before", Decimal(150)), ("After", Decimal(75))]
+    )
+    svg = finding_chart_svg(finding)
+    assert "viewBox" not in svg and 'width="100%"' in svg
+    bars = re.findall(r'<rect class="bar" x="0" y="\d+" width="([\d.]+)%"', svg)
+    assert [float(b) for b in bars] == [70.0, 35.0]
 
 
 def test_chart_escapes_labels():
