@@ -560,7 +560,8 @@ def reference_key(source):
 
 
 def reference_note(source):
-    """ "As cited in …" for a work known through a book, plain text; else ""."""
+    """The "As cited in …" note of a work known through a book, plain text; else
+    ""."""
     book = reported_in(source)
     if book is None:
         return ""

@@ -212,9 +212,9 @@ def reference_downloads(source):
 
 
 def original_context(source):
-    """ "Cite the original source" on a source's page: its full reference in each
-    style, in the text, and as files; a work known through a book is cited as
-    cited in it."""
+    """The "Cite the original source" part of a source's page: its full reference
+    in each style, in the text, and as files; a work known through a book is cited
+    as cited in it."""
     return {
         "source": source,
         "as_cited_in": citations.reported_in(source),
