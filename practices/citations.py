@@ -24,6 +24,7 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from .references import short_title
 from .site import absolute
 
 MONTHS = [
@@ -387,13 +388,26 @@ def _apa_reference(source, styled):
     return styled
 
 
+def _short_work(book, styled, with_title):
+    """The book a work is known through, short ("Perrin (2010)", or with its short
+    title): its full reference is on its own page, and a page names the book's
+    full title once."""
+    pairs = _authors(book)
+    who = _surname(book).replace(" & ", " and ") if pairs else organization_name(book)
+    year = book.year or "n.d."
+    if who and not with_title:
+        return styled.add(f"{who} ({year}).")
+    if who:
+        styled.add(f"{who}, ")
+    return styled.add(short_title(book), italic=True).add(f", {year}.")
+
+
 def book_apa(source):
     """APA 7 reference; a work known through a book adds "As cited in" the book."""
     styled = _apa_reference(source, Styled())
     book = reported_in(source)
     if book is not None:
-        styled.add(" As cited in ")
-        _apa_reference(book, styled)
+        _short_work(book, styled.add(" As cited in "), with_title=False)
     return styled
 
 
@@ -428,7 +442,7 @@ def _mla_or_chicago_reference(source, who, styled):
     styled.add(". " if _ends_open(source.title) else " ")
     if source.publisher:
         styled.add(f"{source.publisher}, ")
-    styled.add(f"{source.year or 'n.d.'}.")
+    styled.add(f"{source.year}." if source.year else "n.d.")
     if source.url:
         styled.add(f" {source.url}.")
     return styled
@@ -442,8 +456,7 @@ def _mla_or_chicago(source, who_of):
     book = reported_in(source)
     if book is not None:
         # MLA 9 and Chicago 17 (14.260) both name the work read as "cited in".
-        styled.add(" Cited in ")
-        _mla_or_chicago_reference(book, who(book), styled)
+        _short_work(book, styled.add(" Cited in "), with_title=True)
     return styled
 
 
@@ -468,11 +481,18 @@ def _surname(source):
         return f"{pairs[0][0]} & {pairs[1][0]}"
     if len(pairs) > 2:
         return f"{pairs[0][0]} et al."
-    return pairs[0][0] if pairs else (organization_name(source) or source.title)
+    return pairs[0][0] if pairs else (organization_name(source) or short_title(source))
 
 
-def _chicago_note(source, styled):
+def _chicago_note(source, styled, short=False):
+    """A Chicago note's first part; `short`: the shortened form (surname, short
+    title) of a work cited in full elsewhere."""
     pairs = _authors(source)
+    if short:
+        who = pairs[0][0] if pairs else organization_name(source)
+        if who:
+            styled.add(f"{who}, ")
+        return styled.add(short_title(source), italic=True)
     full = " ".join(f"{first} {last}".strip() for last, first in pairs[:1])
     full = full or organization_name(source)
     if full:
@@ -501,7 +521,7 @@ def book_in_text(source, locator, via=None):
         )
         mla = f"(qtd. in {mla_name}{mla_where})"
         _chicago_note(via, chicago).add(", cited in ")
-    _chicago_note(source, chicago)
+    _chicago_note(source, chicago, short=via is not None)
     chicago.add(f", “{_closed(locator)}”" if locator else ".")
     return {"apa": apa, "mla": mla, "chicago": chicago}
 

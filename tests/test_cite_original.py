@@ -70,6 +70,9 @@ def test_source_page_has_the_cite_panel_and_head_metadata(client, book):
     assert f'<meta name="citation_title" content="{TITLE}">' in html.replace(
         "&#x27;", "'"
     )
+    # The page is about the book: schema.org says so, with what is recorded.
+    assert '"about": {"@type": "Book"' in html
+    assert '"isbn": "0143178970"' in html
     for fmt in ("bib", "ris", "json"):
         assert f'href="{book.get_absolute_url()}cite.{fmt}"' in html
         assert f'href="{book.get_absolute_url()}reference.{fmt}"' in html
@@ -174,9 +177,15 @@ def test_a_work_known_through_the_book_is_cited_as_cited_in_it(client, study):
     styles = {s["key"]: s["citation"].text for s in original["styles"]}
     assert styles["apa"] == (
         "Northeastern University. (2008). Northeastern University study of human "
-        f"trafficking task forces (2008). As cited in Perrin, B. (2010). {TITLE}."
+        "trafficking task forces (2008). As cited in Perrin (2010)."
     )
-    assert f"Cited in Perrin, Benjamin. {TITLE}. 2010." in styles["mla"]
+    assert styles["mla"].endswith(" Cited in Perrin, Invisible Chains, 2010.")
+    assert original["in_text"]["chicago"].text == (
+        "Northeastern University, Northeastern University study of human "
+        "trafficking task forces (2008) (2008), cited in Perrin, Invisible Chains, "
+        "“U.S. Human Trafficking Task Forces.”"
+    )
+    assert "<i>Invisible Chains</i>" in str(original["styles"][1]["citation"].html)
     assert original["in_text"]["apa"] == (
         "(Northeastern University, 2008, as cited in Perrin, 2010, "
         "“U.S. Human Trafficking Task Forces” section)"
