@@ -449,10 +449,8 @@ def _mla_or_chicago_reference(source, who, styled):
 
 
 def _mla_or_chicago(source, who_of):
-    def who(work):
-        return who_of(_authors(work)) or organization_name(work)
-
-    styled = _mla_or_chicago_reference(source, who(source), Styled())
+    who = who_of(_authors(source)) or organization_name(source)
+    styled = _mla_or_chicago_reference(source, who, Styled())
     book = reported_in(source)
     if book is not None:
         # MLA 9 and Chicago 17 (14.260) both name the work read as "cited in".
