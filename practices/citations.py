@@ -1,8 +1,10 @@
-"""How to cite a page of the knowledge base, and the book it draws on: APA 7, MLA 9
-and Chicago 17 (bibliography) text, BibTeX (bibtexparser), RIS (rispy), CSL-JSON.
+"""How to cite a page of the knowledge base, and the original source it draws on:
+APA 7, MLA 9 and Chicago 17 (bibliography) text, BibTeX (bibtexparser), RIS (rispy),
+CSL-JSON.
 
-Every format is built from one `PageCitation`, so they always agree with each
-other and with the page's metadata.
+A page's formats are all built from one `PageCitation`, and an original source's
+from its `Source` record, so each set agrees with itself; every download of either
+is written by the same `_bibtex` and `_ris` writers.
 """
 
 import datetime
@@ -22,6 +24,7 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from .references import short_title
 from .site import absolute
 
 MONTHS = [
@@ -244,7 +247,12 @@ def page_bibtex(c):
         bib.Field("language", c.language),
         bib.Field("note", latex(note)),
     ]
-    library = bibtexparser.Library([bib.Entry("misc", c.key, fields)])
+    return _bibtex("misc", c.key, fields)
+
+
+def _bibtex(entry_type, key, fields):
+    """One entry written by bibtexparser: every BibTeX download goes through here."""
+    library = bibtexparser.Library([bib.Entry(entry_type, key, fields)])
     return bibtexparser.write_string(library)
 
 
@@ -276,8 +284,13 @@ def page_ris_record(c):
     return record
 
 
+def _ris(record):
+    """One RIS record: every RIS download goes through here."""
+    return rispy.dumps([record], implementation=_RisWriter)
+
+
 def page_ris(c):
-    return rispy.dumps([page_ris_record(c)], implementation=_RisWriter)
+    return _ris(page_ris_record(c))
 
 
 def page_csl(c):
@@ -305,11 +318,15 @@ def page_csl(c):
     return [item]
 
 
-# The book a page draws on ------------------------------------------------------------
+# The original source: a book, or a work known only through it ------------------------
+#
+# A full reference holds only what the knowledge base records about the source;
+# a field it does not record (publisher, place, DOI…) is left out, never guessed.
+# A work whose `reported_in` is a published book is cited "as cited in" that book.
 
 
 def _authors(source):
-    """Personal authors as (last, first) pairs, or None for an organization."""
+    """Personal authors as (last, first) pairs; empty for an organization."""
     names = [a.strip() for a in (source.authors or "").split(";") if a.strip()]
     pairs = []
     for name in names:
@@ -318,35 +335,79 @@ def _authors(source):
     return pairs
 
 
+def person_names(source):
+    """The personal authors as written in running text: "Benjamin Perrin"."""
+    return [f"{first} {last}".strip() for last, first in _authors(source)]
+
+
 def _initials(first):
     return " ".join(f"{part[0]}." for part in first.replace("-", " ").split() if part)
 
 
-def _org_name(source):
-    return source.organization.name if source.organization_id else ""
+def organization_name(source):
+    """The producing organization, when the site shows it (published)."""
+    if source.organization_id and source.organization.is_published:
+        return source.organization.name
+    return ""
 
 
-def book_apa(source):
+def reported_in(source):
+    """The published work `source` is known through, or None."""
+    if source.reported_in_id and source.reported_in.is_published:
+        return source.reported_in
+    return None
+
+
+def _ends_open(text):
+    return not text.endswith((".", "?", "!"))
+
+
+def _apa_who(source):
     pairs = _authors(source)
-    if pairs:
-        names = [
-            f"{last}, {_initials(first)}" if first else last for last, first in pairs
-        ]
-        who = (
-            names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
-        )
-    else:
-        who = _org_name(source)
+    if not pairs:
+        return organization_name(source)
+    names = [f"{last}, {_initials(first)}" if first else last for last, first in pairs]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + ", & " + names[-1]
+
+
+def _apa_reference(source, styled):
+    who = _apa_who(source)
     year = source.year or "n.d."
-    styled = Styled()
     if who:
         styled.add(f"{_closed(who)} ({year}). ")
     styled.add(source.title, italic=True)
     if not who:
         styled.add(f". ({year})")
-    styled.add("." if not source.title.endswith(("?", "!")) else "")
+    styled.add("." if _ends_open(source.title) or not who else "")
     if source.publisher:
         styled.add(f" {_closed(source.publisher)}")
+    if source.url:
+        styled.add(f" {source.url}")
+    return styled
+
+
+def _short_work(book, styled, with_title):
+    """The book a work is known through, short ("Perrin (2010)", or with its short
+    title): its full reference is on its own page, and a page names the book's
+    full title once."""
+    pairs = _authors(book)
+    who = _surname(book).replace(" & ", " and ") if pairs else organization_name(book)
+    year = book.year or "n.d."
+    if who and not with_title:
+        return styled.add(f"{who} ({year}).")
+    if who:
+        styled.add(f"{who}, ")
+    return styled.add(short_title(book), italic=True).add(f", {year}.")
+
+
+def book_apa(source):
+    """APA 7 reference; a work known through a book adds "As cited in" the book."""
+    styled = _apa_reference(source, Styled())
+    book = reported_in(source)
+    if book is not None:
+        _short_work(book, styled.add(" As cited in "), with_title=False)
     return styled
 
 
@@ -374,49 +435,101 @@ def _chicago_who(pairs):
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def _book_mla_or_chicago(source, who):
-    styled = Styled()
+def _mla_or_chicago_reference(source, who, styled):
     if who:
         styled.add(f"{_closed(who)} ")
     styled.add(source.title, italic=True)
-    styled.add(". " if not source.title.endswith(("?", "!")) else " ")
+    styled.add(". " if _ends_open(source.title) else " ")
     if source.publisher:
         styled.add(f"{source.publisher}, ")
-    styled.add(f"{source.year or 'n.d.'}.")
+    styled.add(f"{source.year}." if source.year else "n.d.")
+    if source.url:
+        styled.add(f" {source.url}.")
+    return styled
+
+
+def _mla_or_chicago(source, who_of):
+    who = who_of(_authors(source)) or organization_name(source)
+    styled = _mla_or_chicago_reference(source, who, Styled())
+    book = reported_in(source)
+    if book is not None:
+        # MLA 9 and Chicago 17 (14.260) both name the work read as "cited in".
+        _short_work(book, styled.add(" Cited in "), with_title=True)
     return styled
 
 
 def book_mla(source):
-    return _book_mla_or_chicago(source, _mla_who(_authors(source)) or _org_name(source))
+    return _mla_or_chicago(source, _mla_who)
 
 
 def book_chicago(source):
-    return _book_mla_or_chicago(
-        source, _chicago_who(_authors(source)) or _org_name(source)
+    return _mla_or_chicago(source, _chicago_who)
+
+
+def reference_styles(source):
+    """The full reference of `source` in each of STYLES."""
+    return _in_every_style(
+        source, {"apa": book_apa, "mla": book_mla, "chicago": book_chicago}
     )
 
 
-def book_in_text(source, locator):
-    """Where in the book: APA and MLA parenthetical citations, a Chicago note."""
+def _surname(source):
     pairs = _authors(source)
-    surname = pairs[0][0] if pairs else (_org_name(source) or source.title)
     if len(pairs) == 2:
-        surname = f"{pairs[0][0]} & {pairs[1][0]}"
-    elif len(pairs) > 2:
-        surname = f"{pairs[0][0]} et al."
-    year = source.year or "n.d."
-    apa = f"({surname}, {year}" + (f", “{locator}” section)" if locator else ")")
-    mla = f"({surname.replace(' & ', ' and ')}" + (
-        f", sec. “{locator}”)" if locator else ")"
-    )
+        return f"{pairs[0][0]} & {pairs[1][0]}"
+    if len(pairs) > 2:
+        return f"{pairs[0][0]} et al."
+    return pairs[0][0] if pairs else (organization_name(source) or short_title(source))
+
+
+def _chicago_note(source, styled, short=False):
+    """A Chicago note's first part; `short`: the shortened form (surname, short
+    title) of a work cited in full elsewhere."""
+    pairs = _authors(source)
+    if short:
+        who = pairs[0][0] if pairs else organization_name(source)
+        if who:
+            styled.add(f"{who}, ")
+        return styled.add(short_title(source), italic=True)
     full = " ".join(f"{first} {last}".strip() for last, first in pairs[:1])
-    chicago = Styled()
+    full = full or organization_name(source)
     if full:
-        chicago.add(f"{full}, ")
-    chicago.add(source.title, italic=True)
-    chicago.add(f" ({year})")
+        styled.add(f"{full}, ")
+    styled.add(source.title, italic=True)
+    styled.add(f" ({source.year or 'n.d.'})")
+    return styled
+
+
+def book_in_text(source, locator, via=None):
+    """Where in the book: APA and MLA parenthetical citations, a Chicago note.
+    `via` is the work the book reports, cited "as cited in" the book."""
+    surname = _surname(source)
+    year = source.year or "n.d."
+    where = f", “{locator}” section" if locator else ""
+    mla_where = f", sec. “{locator}”" if locator else ""
+    mla_name = surname.replace(" & ", " and ")
+    chicago = Styled()
+    if via is None:
+        apa = f"({surname}, {year}{where})"
+        mla = f"({mla_name}{mla_where})"
+    else:
+        apa = (
+            f"({_surname(via)}, {via.year or 'n.d.'}, "
+            f"as cited in {surname}, {year}{where})"
+        )
+        mla = f"(qtd. in {mla_name}{mla_where})"
+        _chicago_note(via, chicago).add(", cited in ")
+    _chicago_note(source, chicago, short=via is not None)
     chicago.add(f", “{_closed(locator)}”" if locator else ".")
     return {"apa": apa, "mla": mla, "chicago": chicago}
+
+
+def reference_in_text(source):
+    """How to cite `source` in the text: through its book when it has one."""
+    book = reported_in(source)
+    if book is None:
+        return book_in_text(source, "")
+    return book_in_text(book, source.locator, via=source)
 
 
 def drawn_from(citations):
@@ -425,24 +538,143 @@ def drawn_from(citations):
     books = {}
     for source, locator in citations:
         book, where = source, locator
-        if source.reported_in_id and source.reported_in.is_published:
+        if reported_in(source) is not None:
             book, where = source.reported_in, locator or source.locator
         entry = books.setdefault(book.pk, {"book": book, "locators": []})
         if where and where not in entry["locators"]:
             entry["locators"].append(where)
-    result = []
-    for entry in books.values():
-        book = entry["book"]
-        result.append(
-            {
-                "book": book,
-                "styles": _in_every_style(
-                    book, {"apa": book_apa, "mla": book_mla, "chicago": book_chicago}
-                ),
-                "sections": [
-                    {"locator": loc, **book_in_text(book, loc)}
-                    for loc in entry["locators"] or [""]
-                ],
-            }
-        )
-    return result
+    return [
+        {
+            "book": entry["book"],
+            "styles": reference_styles(entry["book"]),
+            "sections": [
+                {"locator": loc, **book_in_text(entry["book"], loc)}
+                for loc in entry["locators"] or [""]
+            ],
+        }
+        for entry in books.values()
+    ]
+
+
+# The original source as a reference manager reads it: each kind of source as the
+# nearest entry type of each format.
+REFERENCE_TYPES = {
+    # kind: (BibTeX, RIS, CSL)
+    "book": ("book", "BOOK", "book"),
+    "study": ("techreport", "RPRT", "report"),
+    "audit": ("techreport", "RPRT", "report"),
+    "report": ("techreport", "RPRT", "report"),
+    "poll": ("misc", "GEN", "dataset"),
+    "research": ("misc", "GEN", "document"),
+    "statement": ("misc", "GEN", "speech"),
+    "law": ("misc", "STAT", "legislation"),
+    "webpage": ("misc", "ELEC", "webpage"),
+}
+_DEFAULT_TYPES = ("misc", "GEN", "document")
+
+
+def reference_key(source):
+    return slugify(source.slug) or f"source-{source.pk}"
+
+
+def reference_note(source):
+    """The "As cited in …" note of a work known through a book, plain text; else
+    ""."""
+    book = reported_in(source)
+    if book is None:
+        return ""
+    note = f"As cited in {book_apa(book).text}"
+    if source.locator:
+        note += f" Section “{source.locator}”."
+    return note
+
+
+def reference_bibtex(source):
+    latex = _latex_encoder().unicode_to_latex
+    entry_type = REFERENCE_TYPES.get(source.kind, _DEFAULT_TYPES)[0]
+    pairs = _authors(source)
+    org = organization_name(source)
+    fields = []
+    if pairs:
+        names = [f"{last}, {first}" if first else last for last, first in pairs]
+        fields.append(bib.Field("author", latex(" and ".join(names))))
+    elif org:
+        # Double braces keep an organization whole: no "first name" is split off.
+        fields.append(bib.Field("author", "{" + latex(org) + "}"))
+    fields.append(bib.Field("title", latex(source.title)))
+    if source.year:
+        fields.append(bib.Field("year", str(source.year)))
+    if source.publisher:
+        fields.append(bib.Field("publisher", latex(source.publisher)))
+    if entry_type == "techreport" and pairs and org:
+        fields.append(bib.Field("institution", latex(org)))
+    if source.isbn:
+        fields.append(bib.Field("isbn", source.isbn))
+    if source.url:
+        fields.append(bib.Field("url", source.url))
+    fields.append(bib.Field("language", source.language))
+    if note := reference_note(source):
+        fields.append(bib.Field("note", latex(note)))
+    return _bibtex(entry_type, reference_key(source), fields)
+
+
+def reference_ris_record(source):
+    pairs = _authors(source)
+    org = organization_name(source)
+    record = {
+        "type_of_reference": REFERENCE_TYPES.get(source.kind, _DEFAULT_TYPES)[1],
+        "id": reference_key(source),
+    }
+    if pairs:
+        record["authors"] = [
+            f"{last}, {first}" if first else last for last, first in pairs
+        ]
+    elif org:
+        # No comma: reference managers would read "Last, First".
+        record["authors"] = [org.replace(",", "")]
+    record["title"] = source.title
+    if source.year:
+        record["year"] = str(source.year)
+    if source.publisher:
+        record["publisher"] = source.publisher
+    if source.isbn:
+        record["issn"] = source.isbn  # RIS SN holds an ISBN or an ISSN
+    if source.url:
+        record["urls"] = [source.url]
+    record["language"] = source.language
+    if note := reference_note(source):
+        record["notes"] = [note]
+    return record
+
+
+def reference_ris(source):
+    return _ris(reference_ris_record(source))
+
+
+def reference_csl(source):
+    pairs = _authors(source)
+    org = organization_name(source)
+    item = {
+        "id": reference_key(source),
+        "type": REFERENCE_TYPES.get(source.kind, _DEFAULT_TYPES)[2],
+        "title": source.title,
+    }
+    if pairs:
+        item["author"] = [
+            {"family": last, "given": first} if first else {"literal": last}
+            for last, first in pairs
+        ]
+    elif org:
+        item["author"] = [{"literal": org}]
+    if source.year:
+        item["issued"] = {"date-parts": [[source.year]]}
+    if source.publisher:
+        item["publisher"] = source.publisher
+    if source.isbn:
+        item["ISBN"] = source.isbn
+    if source.url:
+        item["URL"] = source.url
+    item["language"] = source.language
+    if note := reference_note(source):
+        item["note"] = note
+    return [item]

@@ -50,7 +50,7 @@ def preview_response(request, obj, applied=None):
     try:
         context.update(page_context(versions.kind_of(obj), shown))
     except LookupError:
-        pass  # sources and organizations have no cite panel
+        pass  # organizations have no cite panel
     context.update(
         {"preview": True, "preview_pending": applied is not None, "noindex": True}
     )

@@ -45,6 +45,7 @@ for _kind, _prefix in [
     ("initiative", "initiatives"),
     ("jurisdiction", "jurisdictions"),
     ("finding", "findings"),
+    ("source", "sources"),
 ]:
     _extra = {"kind": _kind}
     urlpatterns += [
@@ -82,6 +83,17 @@ for _kind, _prefix in [
                 name=f"{_kind}-version-cite-{_fmt}",
             ),
         ]
+
+# The full reference of the original source a source page is about.
+urlpatterns += [
+    path(
+        f"sources/<str:slug>/reference.{_fmt}",
+        views.reference_download,
+        {"fmt": _fmt},
+        name=f"source-reference-{_fmt}",
+    )
+    for _fmt in ("bib", "ris", "json")
+]
 
 # Readers' suggestions: a new practice, and a correction below each record's page.
 urlpatterns += [

@@ -22,6 +22,7 @@ from .models import (
     Finding,
     Initiative,
     Jurisdiction,
+    Source,
     Status,
     WithdrawnVersion,
 )
@@ -62,6 +63,14 @@ KINDS = {
         "Finding",
         "title",
         ("statement", "claimant", "period_text", "locator"),
+    ),
+    # The description first: it is the page's summary (its meta description).
+    "source": Kind(
+        "source",
+        Source,
+        "Source",
+        "title",
+        ("description", "authors", "date_text", "publisher", "isbn", "url", "locator"),
     ),
 }
 

@@ -9,7 +9,7 @@ from ..opendata.views import (
     list_export,
     robots_txt,
 )
-from .cite import cite_download
+from .cite import cite_download, reference_download
 from .compare import compare, gap_map
 from .details import (
     finding_detail,
@@ -46,6 +46,7 @@ __all__ = [
     "suggest_practice",
     "suggest_thanks",
     "cite_download",
+    "reference_download",
     "compare",
     "data_index",
     "data_package",

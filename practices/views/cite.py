@@ -1,11 +1,13 @@
 """The "Cite this page" panel, the page's metadata for reference managers and
-search engines, and the citation downloads (cite.bib, cite.ris, cite.json)."""
+search engines, and the citation downloads: cite.bib, cite.ris, cite.json of a page,
+and reference.bib, .ris, .json of the original source a source page is about."""
 
 import json
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from .. import citations, history, versions
@@ -66,11 +68,42 @@ def _organization():
     }
 
 
-def _json_ld(kind, obj, text, c, canonical, published_at):
+def _place_of(kind, obj):
+    """The jurisdiction a page is about; None for a source, which has none."""
     if kind.key == "jurisdiction":
-        schema_type, place = "WebPage", obj
+        return obj
+    return getattr(obj, "jurisdiction", None)
+
+
+def _work(source):
+    """A source as schema.org reads it: only the fields the knowledge base records."""
+    data = {
+        "@type": "Book" if source.kind == Source.Kind.BOOK else "CreativeWork",
+        "name": source.title,
+        "inLanguage": source.language,
+    }
+    people = citations.person_names(source)
+    if people:
+        data["author"] = [{"@type": "Person", "name": name} for name in people]
+    elif organization := citations.organization_name(source):
+        data["author"] = {"@type": "Organization", "name": organization}
+    if source.year:
+        data["datePublished"] = str(source.year)
+    if source.publisher:
+        data["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.isbn:
+        data["isbn"] = source.isbn
+    if source.url:
+        data["url"] = source.url
+    return data
+
+
+def _json_ld(kind, obj, text, c, canonical, published_at):
+    place = _place_of(kind, obj)
+    if kind.key in ("jurisdiction", "source"):
+        schema_type = "WebPage"
     else:
-        schema_type, place = "Article", obj.jurisdiction
+        schema_type = "Article"
         if kind.key == "initiative" and obj.kind == Initiative.Kind.LAW:
             schema_type = "Legislation"
     data = {
@@ -85,9 +118,12 @@ def _json_ld(kind, obj, text, c, canonical, published_at):
         "author": _organization(),
         "publisher": _organization(),
         "dateModified": c.updated.isoformat(),
-        "spatialCoverage": _place(place),
         "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME},
     }
+    if place is not None:
+        data["spatialCoverage"] = _place(place)
+    if kind.key == "source":
+        data["about"] = _work(obj)
     if published_at:
         data["datePublished"] = published_at.date().isoformat()
     if c.version:
@@ -141,7 +177,12 @@ def page_context(kind, obj, version=None, accessed=None):
             ],
             # (source, locator) pairs: the page's reference markers.
             "sources": pairs,
-            "drawn_from": citations.drawn_from(pairs),
+            "drawn_from": [
+                {**entry, "downloads": reference_downloads(entry["book"])}
+                for entry in citations.drawn_from(pairs)
+            ],
+            # A source page also cites the source itself ("Cite the original").
+            "original": original_context(obj) if kind.key == "source" else None,
         },
         "meta": {
             "title": title,
@@ -149,11 +190,55 @@ def page_context(kind, obj, version=None, accessed=None):
             "canonical": canonical,
             "updated": c.updated,
             "published_at": obj.published_at,
-            "place": (obj if kind.key == "jurisdiction" else obj.jurisdiction).name,
+            "place": getattr(_place_of(kind, obj), "name", ""),
             "json_ld": _json_ld(kind, obj, description, c, canonical, obj.published_at),
             "noindex": version is not None and not version.is_current,
         },
     }
+
+
+def reference_downloads(source):
+    """Links to the full reference of `source` for reference managers."""
+    return [
+        {
+            "fmt": fmt,
+            "label": label,
+            "href": reverse(
+                f"practices:source-reference-{fmt}", kwargs={"slug": source.slug}
+            ),
+        }
+        for fmt, (label, _type) in DOWNLOADS.items()
+    ]
+
+
+def original_context(source):
+    """The "Cite the original source" part of a source's page: its full reference
+    in each style, in the text, and as files; a work known through a book is cited
+    as cited in it."""
+    return {
+        "source": source,
+        "as_cited_in": citations.reported_in(source),
+        "styles": citations.reference_styles(source),
+        "in_text": citations.reference_in_text(source),
+        "downloads": reference_downloads(source),
+    }
+
+
+def _download(fmt, key, csl, bibtex, ris):
+    """A citation file: `csl`, `bibtex` and `ris` write the one `fmt` asks for."""
+    content_type = DOWNLOADS[fmt][1]
+    if fmt == "json":
+        response = JsonResponse(
+            csl(),
+            safe=False,
+            content_type=content_type,
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+    else:
+        body = bibtex() if fmt == "bib" else ris()
+        response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{key}.{fmt}"'
+    return response
 
 
 def cite_download(request, slug, kind, fmt, n=None):
@@ -172,19 +257,28 @@ def cite_download(request, slug, kind, fmt, n=None):
             )
         context = page_context(kind, obj, version)
     c = context["cite"]["citation"]
-    content_type = DOWNLOADS[fmt][1]
-    if fmt == "json":
-        response = JsonResponse(
-            citations.page_csl(c),
-            safe=False,
-            content_type=content_type,
-            json_dumps_params={"ensure_ascii": False, "indent": 2},
-        )
-    else:
-        body = citations.page_bibtex(c) if fmt == "bib" else citations.page_ris(c)
-        response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{c.key}.{fmt}"'
-    return response
+    return _download(
+        fmt,
+        c.key,
+        lambda: citations.page_csl(c),
+        lambda: citations.page_bibtex(c),
+        lambda: citations.page_ris(c),
+    )
+
+
+def reference_download(request, slug, fmt):
+    """reference.bib, .ris or .json: the full reference of a published source."""
+    source = get_object_or_404(
+        Source.objects.published().select_related("organization", "reported_in"),
+        slug=slug,
+    )
+    return _download(
+        fmt,
+        citations.reference_key(source),
+        lambda: citations.reference_csl(source),
+        lambda: citations.reference_bibtex(source),
+        lambda: citations.reference_ris(source),
+    )
 
 
 def json_ld_script(data):

@@ -33,7 +33,9 @@ jurisdiction_detail = _detail(
 finding_detail = _detail(
     selectors.finding_detail, "practices/finding_detail.html", "finding"
 )
-source_detail = _detail(selectors.source_detail, "practices/source_detail.html")
+source_detail = _detail(
+    selectors.source_detail, "practices/source_detail.html", "source"
+)
 organization_detail = _detail(
     selectors.organization_detail, "practices/organization_detail.html"
 )

@@ -319,7 +319,7 @@ def test_student_copies_the_apa_citation_downloads_ris_and_opens_the_permalink(
     assert practice.title in apa
 
     with page.expect_download() as download:
-        panel.get_by_role("link", name=re.compile(r"RIS")).click()
+        panel.get_by_role("link", name="RIS (cite.ris)").click()
     assert download.value.suggested_filename.endswith(".ris")
     ris = download.value.path().read_text(encoding="utf-8")
     assert ris.startswith("TY  - ")
