@@ -123,3 +123,11 @@ def test_a_jurisdiction_changes_page_compares_its_text(client):
     changes = page(client, f"{place.get_absolute_url()}v/2/changes/")
     assert "A small <ins>coastal</ins> country." in changes
     assert "were not recorded" not in changes
+
+
+def test_a_jurisdiction_version_does_not_claim_missing_sources_or_tags(client):
+    place = f.make_jurisdiction("Freedonia", description="A small country.")
+    version = page(client, f"{place.get_absolute_url()}v/1/")
+    assert "A small country." in version
+    assert "before sources and tags were kept" not in version
+    assert "Everything above is as this version was published." in version

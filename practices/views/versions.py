@@ -53,6 +53,8 @@ def version_detail(request, slug, n, kind):
         # Tags, sources, figures and links as this version showed them (None for
         # a version saved before they were recorded).
         "snapshot": getattr(row, "snapshot", None),
+        # Sources and jurisdictions keep no snapshot: their text is all a version has.
+        "snapshot_kept": hasattr(row, "snapshot"),
         "changes_url": versions.changes_url(kind, slug, n),
         **page_context(kind, obj, version),
     }
