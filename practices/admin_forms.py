@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from .merge import SnapshotInvalid, snapshot_load
 from .models import BestPractice, Finding, Status
 from .services import revision_current
 from .workflow import pending_change
@@ -112,6 +113,19 @@ def conflict_message(obj, loaded_revision, current_revision):
     )
 
 
+def last_editor(obj):
+    """Who saved `obj` last: the author of its pending change, or of its newest
+    history row; None when unknown."""
+    pending = pending_change(obj)
+    if pending is not None:
+        return pending.edited_by
+    history = getattr(obj, "history", None)
+    newest = (
+        history.order_by("-history_date", "-history_id").first() if history else None
+    )
+    return newest.history_user if newest is not None else None
+
+
 def refuse_if_stale(instance, loaded_revision):
     """Refuse a save or delete based on a revision older than the database's.
 
@@ -132,6 +146,9 @@ class ContentAdminForm(forms.ModelForm):
     loaded_revision = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0
     )
+    # What the form showed when opened, signed (practices.merge): the base of a
+    # merge when a colleague saved in between. Filled in by the admin.
+    loaded_values = forms.CharField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
         label="Reason for this change",
         required=False,
@@ -171,7 +188,7 @@ class ContentAdminForm(forms.ModelForm):
         return [
             name
             for name in super().changed_data
-            if name not in ("loaded_revision", "change_reason")
+            if name not in ("loaded_revision", "loaded_values", "change_reason")
         ]
 
     def clean_slug(self):
@@ -193,7 +210,22 @@ class ContentAdminForm(forms.ModelForm):
             if name in self.fields:
                 self.add_error(name, message)
         self.check_revision(cleaned.get("loaded_revision"))
+        self.check_loaded_values(cleaned)
         return cleaned
+
+    def check_loaded_values(self, cleaned):
+        value = cleaned.get("loaded_values")
+        if not value or self.instance.pk is None:
+            return
+        try:
+            snapshot_load(self.instance, value, cleaned.get("loaded_revision"))
+        except SnapshotInvalid:
+            raise ValidationError(
+                "This form's record of what it showed when opened is not valid (it "
+                "was altered, or comes from another page). Nothing was saved: "
+                "reload the page and make your edit again.",
+                code="loaded_values_invalid",
+            ) from None
 
     def check_revision(self, loaded_revision):
         instance = self.instance

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from .. import versions
+from ..merge import USE_THEIRS
 from ..models import PendingChange, Status
 from ..preview import preview_response
 from ..services import records_send_to_review, revision_claim, revision_current
@@ -41,7 +42,14 @@ from ..workflow import (
 )
 
 # Form data that is bookkeeping or a button, not the curator's edit.
-NOT_EDITS = {"csrfmiddlewaretoken", "loaded_revision", "_save", "_continue"}
+NOT_EDITS = {
+    "csrfmiddlewaretoken",
+    "loaded_revision",
+    "loaded_values",
+    USE_THEIRS,
+    "_save",
+    "_continue",
+}
 SUBMIT_BUTTON = "_submit_review"
 
 # What a public record appears on: said on every confirmation of a bulk action.
@@ -250,6 +258,12 @@ class WorkflowAdminMixin:
                         response.render()
                 return response
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def form_data_now(self, request, obj):
+        pending = pending_change(obj)
+        if pending is None:
+            return super().form_data_now(request, obj)
+        return self._pending_data(obj, pending)
 
     def _pending_data(self, obj, pending):
         """The pending change as form data, at the record's current revision."""
