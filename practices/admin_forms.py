@@ -5,10 +5,17 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from taggit.utils import parse_tags
 
 from .merge import SnapshotInvalid, snapshot_load
 from .models import BestPractice, Finding, Status
 from .services import revision_current
+from .tag_input import (
+    CONFIRM_NEW_TAGS,
+    TagSuggestWidget,
+    new_tag_names,
+    new_tags_warning,
+)
 from .workflow import pending_change
 
 # Year fields, on any model, that may not lie in the future.
@@ -175,6 +182,10 @@ class ContentAdminForm(forms.ModelForm):
         if "tags" in self.fields and snapshot is not None and not self.is_bound:
             # Restoring a version: offer its tags, not the record's current ones.
             self.initial["tags"] = snapshot
+        if "tags" in self.fields:
+            self.fields["tags"].widget = TagSuggestWidget(
+                attrs=self.fields["tags"].widget.attrs
+            )
         if "slug" in self.fields:
             self.fields["slug"].help_text = (
                 "The record's address on the site; filled in from the title. "
@@ -209,9 +220,31 @@ class ContentAdminForm(forms.ModelForm):
         for name, message in future_year_errors(cleaned).items():
             if name in self.fields:
                 self.add_error(name, message)
+        self.check_new_tags(cleaned)
         self.check_revision(cleaned.get("loaded_revision"))
         self.check_loaded_values(cleaned)
         return cleaned
+
+    def check_new_tags(self, cleaned):
+        """A save that would create a tag asks first: a typo is not a new tag."""
+        if "tags" not in self.fields or "tags" not in cleaned:
+            return
+        getlist = getattr(self.data, "getlist", None)
+        confirmed = getlist(CONFIRM_NEW_TAGS) if getlist else []
+        new = new_tag_names(cleaned["tags"])
+        pending = pending_change(self.instance) if new else None
+        if pending is not None:
+            # Tags of a pending change were confirmed by whoever saved it: they
+            # wait for its publication to exist, and nobody is asked again.
+            waiting = {
+                name.casefold()
+                for value in pending.data.get("tags", [])
+                for name in parse_tags(value)
+            }
+            new = [name for name in new if name.casefold() not in waiting]
+        warning = new_tags_warning(new, confirmed)
+        if warning is not None:
+            self.add_error("tags", warning)
 
     def check_loaded_values(self, cleaned):
         value = cleaned.get("loaded_values")

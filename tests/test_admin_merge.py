@@ -53,7 +53,7 @@ def test_edits_of_different_fields_of_a_draft_merge(alice, bob):  # noqa: F811
 def test_a_tag_edit_and_a_title_edit_merge(alice, bob):  # noqa: F811
     practice = make_practice(status=DRAFT, tags=["alpha", "beta"])
     url, alices_form, bobs_form = opened_by_both(alice, bob, practice)
-    alice.post(url, alices_form | {"tags": "alpha, gamma"})
+    alice.post(url, alices_form | {"tags": "alpha, gamma", "confirm_new_tags": "gamma"})
     assert bob.post(url, bobs_form | {"title": "Bob's title"}).status_code == 302
     practice.refresh_from_db()
     assert practice.title == "Bob's title"

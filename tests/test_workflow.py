@@ -67,6 +67,7 @@ def edited(curator, live_practice):
         "title": "Edited title",
         "recommendation": "Edited words.",
         "tags": "hotels, staff training",
+        "confirm_new_tags": "staff training",
     }
     response = curator.post(url, data, follow=True)
     assert "saved as a pending change" in response.content.decode()

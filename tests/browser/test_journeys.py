@@ -122,6 +122,12 @@ def test_curator_adds_an_editor_publishes_and_a_visitor_finds_the_practice(
     )
     page.locator("#id_practicesource_set-0-locator").fill("Best practices")
     page.get_by_role("button", name="Save and submit for review").click()
+    # New tags are not made silently: the form asks first, keeping the input.
+    expect(page.locator(".field-tags .errorlist")).to_contain_text(
+        "Saving will create new tags “hotel staff”, “staff training”."
+    )
+    page.get_by_label("Yes, create the new tags").check()
+    page.get_by_role("button", name="Save and submit for review").click()
     expect(page.locator(".messagelist")).to_contain_text("submitted for review")
 
     # An editor publishes it from the list, after the page that asks first.
