@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from taggit.utils import parse_tags
 
 from .merge import SnapshotInvalid, snapshot_load
-from .models import BestPractice, Finding, Status
+from .models import BestPractice, Finding, FindingFigure, Status
 from .services import revision_current
 from .tag_input import (
     CONFIRM_NEW_TAGS,
@@ -347,11 +347,29 @@ def _kept_forms(formset, field):
     ]
 
 
+class FindingFigureForm(forms.ModelForm):
+    """A figure whose position may be left empty: it then goes last."""
+
+    class Meta:
+        model = FindingFigure
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        position = self.fields["position"]
+        position.required = False
+        if self.instance.pk is None:
+            position.initial = None  # a blank new row stays unchanged
+        position.help_text = "Order among the figures; left empty, it goes last."
+
+
 class FindingFigureFormSet(BaseInlineFormSet):
-    """A before/after finding needs a number for before and one for after."""
+    """A before/after finding needs a number for before and one for after; a figure
+    without a position gets the next one."""
 
     def clean(self):
         super().clean()
+        self.positions_fill()
         for form in self.forms:
             if not hasattr(form, "cleaned_data"):
                 continue
@@ -367,6 +385,20 @@ class FindingFigureFormSet(BaseInlineFormSet):
                 "A before/after (change) finding needs at least two figures, one "
                 f"for before and one for after; it has {len(kept)}."
             )
+
+    def positions_fill(self):
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+        ]
+        given = [form.cleaned_data.get("position") for form in kept]
+        following = max([p for p in given if p is not None], default=-1) + 1
+        for form in kept:
+            if form.cleaned_data.get("position") is None and form.has_changed():
+                form.cleaned_data["position"] = form.instance.position = following
+                following += 1
 
 
 class PracticeSourceFormSet(BaseInlineFormSet):
