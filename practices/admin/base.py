@@ -238,6 +238,9 @@ class RecordAdmin(SimpleHistoryAdmin):
             return self._changeform_posting(
                 request, yours, object_id, form_url, extra_context
             )
+        # Read their version after taking the lock: `obj` was read before it, and
+        # may predate a save that committed while this request waited.
+        obj = self.get_object(request, unquote(object_id))
         theirs = self.form_data_now(request, obj)
         prefixes = {
             formset_class.get_default_prefix(): inline.verbose_name_plural
