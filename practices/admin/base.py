@@ -326,8 +326,8 @@ class RecordAdmin(SimpleHistoryAdmin):
                         name,
                         format_html(
                             "{} changed this too. Their version: "
-                            '<q class="their-version">{}</q>. Yours is in the '
-                            "field. "
+                            '<q class="their-version">{}</q> (yours is in the '
+                            "field). "
                             '<label><input type="checkbox" name="{}" value="{}"> '
                             "Use their version</label>, or keep yours, then save "
                             "again.",
