@@ -5,9 +5,17 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from taggit.utils import parse_tags
 
-from .models import BestPractice, Finding, Status
+from .merge import SnapshotInvalid, snapshot_load
+from .models import BestPractice, Finding, FindingFigure, Status
 from .services import revision_current
+from .tag_input import (
+    CONFIRM_NEW_TAGS,
+    TagSuggestWidget,
+    new_tag_names,
+    new_tags_warning,
+)
 from .workflow import pending_change
 
 # Year fields, on any model, that may not lie in the future.
@@ -112,6 +120,19 @@ def conflict_message(obj, loaded_revision, current_revision):
     )
 
 
+def last_editor(obj):
+    """Who saved `obj` last: the author of its pending change, or of its newest
+    history row; None when unknown."""
+    pending = pending_change(obj)
+    if pending is not None:
+        return pending.edited_by
+    history = getattr(obj, "history", None)
+    newest = (
+        history.order_by("-history_date", "-history_id").first() if history else None
+    )
+    return newest.history_user if newest is not None else None
+
+
 def refuse_if_stale(instance, loaded_revision):
     """Refuse a save or delete based on a revision older than the database's.
 
@@ -132,6 +153,9 @@ class ContentAdminForm(forms.ModelForm):
     loaded_revision = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0
     )
+    # What the form showed when opened, signed (practices.merge): the base of a
+    # merge when a colleague saved in between. Filled in by the admin.
+    loaded_values = forms.CharField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
         label="Reason for this change",
         required=False,
@@ -158,6 +182,10 @@ class ContentAdminForm(forms.ModelForm):
         if "tags" in self.fields and snapshot is not None and not self.is_bound:
             # Restoring a version: offer its tags, not the record's current ones.
             self.initial["tags"] = snapshot
+        if "tags" in self.fields:
+            self.fields["tags"].widget = TagSuggestWidget(
+                attrs=self.fields["tags"].widget.attrs
+            )
         if "slug" in self.fields:
             self.fields["slug"].help_text = (
                 "The record's address on the site; filled in from the title. "
@@ -171,7 +199,7 @@ class ContentAdminForm(forms.ModelForm):
         return [
             name
             for name in super().changed_data
-            if name not in ("loaded_revision", "change_reason")
+            if name not in ("loaded_revision", "loaded_values", "change_reason")
         ]
 
     def clean_slug(self):
@@ -192,8 +220,45 @@ class ContentAdminForm(forms.ModelForm):
         for name, message in future_year_errors(cleaned).items():
             if name in self.fields:
                 self.add_error(name, message)
+        self.check_new_tags(cleaned)
         self.check_revision(cleaned.get("loaded_revision"))
+        self.check_loaded_values(cleaned)
         return cleaned
+
+    def check_new_tags(self, cleaned):
+        """A save that would create a tag asks first: a typo is not a new tag."""
+        if "tags" not in self.fields or "tags" not in cleaned:
+            return
+        getlist = getattr(self.data, "getlist", None)
+        confirmed = getlist(CONFIRM_NEW_TAGS) if getlist else []
+        new = new_tag_names(cleaned["tags"])
+        pending = pending_change(self.instance) if new else None
+        if pending is not None:
+            # Tags of a pending change were confirmed by whoever saved it: they
+            # wait for its publication to exist, and nobody is asked again.
+            waiting = {
+                name.casefold()
+                for value in pending.data.get("tags", [])
+                for name in parse_tags(value)
+            }
+            new = [name for name in new if name.casefold() not in waiting]
+        warning = new_tags_warning(new, confirmed)
+        if warning is not None:
+            self.add_error("tags", warning)
+
+    def check_loaded_values(self, cleaned):
+        value = cleaned.get("loaded_values")
+        if not value or self.instance.pk is None:
+            return
+        try:
+            snapshot_load(self.instance, value, cleaned.get("loaded_revision"))
+        except SnapshotInvalid:
+            raise ValidationError(
+                "This form's record of what it showed when opened is not valid (it "
+                "was altered, or comes from another page). Nothing was saved: "
+                "reload the page and make your edit again.",
+                code="loaded_values_invalid",
+            ) from None
 
     def check_revision(self, loaded_revision):
         instance = self.instance
@@ -282,11 +347,29 @@ def _kept_forms(formset, field):
     ]
 
 
+class FindingFigureForm(forms.ModelForm):
+    """A figure whose position may be left empty: it then goes last."""
+
+    class Meta:
+        model = FindingFigure
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        position = self.fields["position"]
+        position.required = False
+        if self.instance.pk is None:
+            position.initial = None  # a blank new row stays unchanged
+        position.help_text = "Order among the figures; left empty, it goes last."
+
+
 class FindingFigureFormSet(BaseInlineFormSet):
-    """A before/after finding needs a number for before and one for after."""
+    """A before/after finding needs a number for before and one for after; a figure
+    without a position gets the next one."""
 
     def clean(self):
         super().clean()
+        self.positions_fill()
         for form in self.forms:
             if not hasattr(form, "cleaned_data"):
                 continue
@@ -302,6 +385,20 @@ class FindingFigureFormSet(BaseInlineFormSet):
                 "A before/after (change) finding needs at least two figures, one "
                 f"for before and one for after; it has {len(kept)}."
             )
+
+    def positions_fill(self):
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+        ]
+        given = [form.cleaned_data.get("position") for form in kept]
+        following = max([p for p in given if p is not None], default=-1) + 1
+        for form in kept:
+            if form.cleaned_data.get("position") is None and form.has_changed():
+                form.cleaned_data["position"] = form.instance.position = following
+                following += 1
 
 
 class PracticeSourceFormSet(BaseInlineFormSet):

@@ -144,6 +144,7 @@ def describe(record):
 def record_submit(obj, user, text=""):
     """Submit a draft, or a published record's pending change, for review."""
     pending = pending_change(obj)
+    pending_on_draft_refuse(obj, pending)
     with transaction.atomic():
         if pending is not None:
             if pending.submitted_at is not None:
@@ -159,6 +160,16 @@ def record_submit(obj, user, text=""):
                 "and has no pending changes."
             )
         comment_add(obj, user, Action.SUBMITTED, text)
+
+
+def pending_on_draft_refuse(obj, pending):
+    """Refuse to review a record unpublished while it had a pending change: the
+    change waits in the draft's form until a curator saves it into the draft."""
+    if pending is not None and obj.status != Status.PUBLISHED:
+        raise WorkflowRefused(
+            f"“{obj}” was unpublished while it had pending changes: save its form "
+            "to keep them in the draft (or discard them), then submit it for review."
+        )
 
 
 def record_request_changes(obj, user, text):

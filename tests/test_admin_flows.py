@@ -38,6 +38,7 @@ def practice_add_data(jurisdiction, initiative, source, **overrides):
         "status": Status.DRAFT,
         "last_reviewed": "",
         "tags": "hotels, Staff training",
+        "confirm_new_tags": "hotels, staff training",  # "Yes, create the new tags"
         "practicesource_set-TOTAL_FORMS": "1",
         "practicesource_set-INITIAL_FORMS": "0",
         "practicesource_set-MIN_NUM_FORMS": "0",
@@ -184,6 +185,7 @@ def test_curator_adds_an_initiative_with_a_finding_inline(curator_client):
             "summary": "According to the book, a hotline took calls.",
             "status": Status.DRAFT,
             "tags": "hotline",
+            "confirm_new_tags": "hotline",
             "initiativesource_set-TOTAL_FORMS": "1",
             "initiativesource_set-0-source": str(source.pk),
             "findings-TOTAL_FORMS": "1",

@@ -33,7 +33,10 @@ def retagged(alice):  # noqa: F811
     )
     url = change_url(practice)
     assert alice.post(url, admin_form_data(alice.get(url))).status_code == 302
-    data = admin_form_data(alice.get(url)) | {"tags": "gamma, alpha"}
+    data = admin_form_data(alice.get(url)) | {
+        "tags": "gamma, alpha",
+        "confirm_new_tags": "gamma",
+    }
     assert alice.post(url, data).status_code == 302
     return BestPractice.objects.get(pk=practice.pk)
 
@@ -62,18 +65,25 @@ def test_comparing_two_versions_shows_the_tags_of_each(alice, retagged):  # noqa
     )
 
 
-def test_edit_conflict_message_names_the_colleagues_tag_change(alice, bob):  # noqa: F811
+def test_edit_conflict_on_tags_shows_the_colleagues_tags(alice, bob):  # noqa: F811
     initiative = make_initiative(status=DRAFT, tags=["alpha", "beta"])
     url = change_url(initiative)
     bob.post(url, admin_form_data(bob.get(url)))  # a first admin save: tags recorded
     alices_form = admin_form_data(alice.get(url))
-    bob.post(url, admin_form_data(bob.get(url)) | {"tags": "alpha, gamma"})
+    bob.post(
+        url,
+        admin_form_data(bob.get(url))
+        | {"tags": "alpha, gamma", "confirm_new_tags": "gamma"},
+    )
 
-    response = alice.post(url, alices_form | {"title": "Alice's title"})
+    response = alice.post(
+        url, alices_form | {"tags": "alpha, delta", "confirm_new_tags": "delta"}
+    )
 
     page = response.content.decode()
-    assert "Your changes were NOT saved" in page
-    assert "tags: “alpha, beta” → “alpha, gamma”" in page
+    assert "Your changes were NOT saved yet: bob also changed Tags" in page
+    assert '<q class="their-version">alpha, gamma</q>' in page
+    assert 'value="alpha, delta"' in page
     assert sorted(Initiative.objects.get(pk=initiative.pk).tags.names()) == [
         "alpha",
         "gamma",

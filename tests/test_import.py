@@ -14,7 +14,13 @@ from taggit.models import Tag
 
 from practices.imports.formats import CSV, XLSX
 from practices.imports.resources import BestPracticeResource, FindingResource
-from practices.models import BestPractice, Finding, ImportRecord, Status
+from practices.models import (
+    BestPractice,
+    Finding,
+    ImportRecord,
+    PendingChange,
+    Status,
+)
 
 from .factories import (
     CURATOR_PASSWORD,
@@ -155,7 +161,7 @@ def test_reimporting_the_same_file_changes_nothing(curator_client, references):
     assert BestPractice.history.count() == history_rows
 
 
-def test_update_keeps_published_state_and_refuses_a_stale_admin_form(
+def test_update_keeps_published_state_and_merges_a_stale_admin_form(
     curator_client, references
 ):
     sweden, book = references
@@ -174,15 +180,19 @@ def test_update_keeps_published_state_and_refuses_a_stale_admin_form(
     assert practice.recommendation == "Officers should learn to spot victims."
     assert practice.revision == 2
 
-    # The curator who opened the form before the import cannot overwrite it.
+    # The curator who opened the form before the import cannot overwrite it: their
+    # edit of another field merges with the import's (a pending change, as the
+    # practice is published).
     stale_form["title"] = "My edit"
     response = curator_client.post(
         reverse("admin:practices_bestpractice_change", args=[practice.pk]), stale_form
     )
-    assert response.status_code == 200
-    assert "NOT saved" in response.content.decode()
+    assert response.status_code == 302
     practice.refresh_from_db()
     assert practice.title == "Train officers"
+    pending = PendingChange.objects.get()
+    assert pending.data["title"] == ["My edit"]
+    assert pending.data["recommendation"] == ["Officers should learn to spot victims."]
 
 
 def test_findings_import_with_figures(references):

@@ -100,7 +100,10 @@ def test_an_admin_save_records_the_sources_and_tags_it_saved(alice):  # noqa: F8
         title="Saved in the admin", tags=["alpha"], status=Status.DRAFT
     )
     url = change_url(practice)
-    data = admin_form_data(alice.get(url)) | {"tags": "alpha, beta"}
+    data = admin_form_data(alice.get(url)) | {
+        "tags": "alpha, beta",
+        "confirm_new_tags": "beta",
+    }
     assert alice.post(url, data).status_code == 302
     newest = practice.history.order_by("-history_date", "-history_id").first()
     sections = {s["key"]: s["items"] for s in newest.snapshot}

@@ -67,6 +67,7 @@ def edited(curator, live_practice):
         "title": "Edited title",
         "recommendation": "Edited words.",
         "tags": "hotels, staff training",
+        "confirm_new_tags": "staff training",
     }
     response = curator.post(url, data, follow=True)
     assert "saved as a pending change" in response.content.decode()
@@ -562,3 +563,37 @@ def test_form_and_preview_of_a_pending_change_outside_a_test_transaction():
     client.post(url, admin_form_data(client.get(url)) | {"title": "Pending title"})
     assert 'value="Pending title"' in client.get(url).content.decode()
     assert "Pending title" in client.get(url_of(practice, "preview")).content.decode()
+
+
+def test_unpublishing_keeps_the_pending_change_for_the_draft(curator, editor, edited):
+    """Unpublished, the record is a draft again: its pending change is not thrown
+    away but shown in the draft's form, and saving the draft keeps it there."""
+    step(editor, edited, "unpublish", post="yes")
+    edited.refresh_from_db()
+    assert edited.status == Status.DRAFT
+    url = url_of(edited, "change")
+    page = curator.get(url).content.decode()
+    assert 'value="Edited title"' in page
+    assert "The public page still shows the published version" not in page
+    assert "unpublished while it had pending changes" in page
+    assert curator.post(url, admin_form_data(curator.get(url))).status_code == 302
+    edited.refresh_from_db()
+    assert (edited.title, edited.status) == ("Edited title", Status.DRAFT)
+    assert sorted(edited.tags.names()) == ["hotels", "staff training"]
+    assert not PendingChange.objects.exists()
+    assert "Edited title" not in Client().get("/practices/").content.decode()
+
+
+def test_a_draft_with_a_pending_change_is_saved_before_it_is_reviewed(
+    curator, editor, edited
+):
+    step(editor, edited, "unpublish", post="yes")
+    page = curator.get(url_of(edited, "change")).content.decode()
+    assert 'value="submit"' not in page and 'value="approve"' not in page
+    refused = step(curator, edited, "submit").content.decode()
+    assert "save its form to keep them in the draft" in refused
+    refused = step(editor, edited, "approve").content.decode()
+    assert "save its form to keep them in the draft" in refused
+    edited.refresh_from_db()
+    assert (edited.status, edited.title) == (Status.DRAFT, "Live title")
+    assert PendingChange.objects.exists()

@@ -1,6 +1,8 @@
 """The base admin for every content model: editorial actions, revision-checked saves,
 drafts-only deletion, and a history page that compares two versions."""
 
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -9,22 +11,34 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..admin_forms import (
     ContentAdminForm,
     conflict_message,
     history_changes,
+    last_editor,
     tags_change,
 )
 from ..history import history_snapshot_refresh
 from ..markup import markup_removed
+from ..merge import (
+    USE_THEIRS,
+    SnapshotInvalid,
+    form_data,
+    formset_data,
+    merge,
+    snapshot_load,
+    snapshot_sign,
+)
 from ..models import Status
 from ..services import (
     RevisionConflict,
     record_history_tags_update,
     record_save_checked,
     records_mark_reviewed,
+    revision_current,
 )
 from .filters import ReviewDueFilter
 from .workflow import WorkflowAdminMixin
@@ -175,9 +189,174 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
+            if (
+                request.method == "POST"
+                and object_id is not None
+                and not getattr(request, "_kb_applying", False)
+            ):
+                # One transaction: the row locked while the merge reads the
+                # colleague's version stays locked until the merged save commits.
+                with transaction.atomic(using=router.db_for_write(self.model)):
+                    return self._changeform_merging(
+                        request, object_id, form_url, extra_context
+                    )
             return super().changeform_view(request, object_id, form_url, extra_context)
         except RevisionConflict as conflict:
             return self._conflict_response(request, conflict)
+
+    # --- merging concurrent edits (practices.merge) ------------------------------
+
+    def _changeform_merging(self, request, object_id, form_url, extra_context):
+        """Save a change form, merging a colleague's save made since it was opened:
+        what only they changed is taken from theirs, what only the curator changed
+        is kept, and a field both changed differently re-shows the form with both
+        values (nothing saved until the curator chooses)."""
+        obj = self.get_object(request, unquote(object_id))
+        posted = request.POST
+        if obj is None or not posted.get("loaded_values"):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            base = snapshot_load(
+                obj, posted["loaded_values"], posted.get("loaded_revision")
+            )
+        except SnapshotInvalid:  # the form says so
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        form_class = self.get_form(request, obj, change=True)
+        fields = form_class(instance=obj).fields
+        yours = posted.copy()
+        for name in yours.getlist(USE_THEIRS):
+            # "Use their version" of a field both changed: the base of the form
+            # re-shown with both values is their version.
+            if name in fields:
+                yours.setlist(name, base.getlist(name))
+                if name not in base:
+                    yours.pop(name)  # an unticked checkbox is absent
+        yours.pop(USE_THEIRS, None)
+        current = revision_current(self.model, obj.pk, lock=True)
+        loaded = int(posted["loaded_revision"])  # snapshot_load matched it
+        if current is None or loaded >= current:
+            return self._changeform_posting(
+                request, yours, object_id, form_url, extra_context
+            )
+        # Read their version after taking the lock: `obj` was read before it, and
+        # may predate a save that committed while this request waited.
+        obj = self.get_object(request, unquote(object_id))
+        theirs = self.form_data_now(request, obj)
+        prefixes = {
+            formset_class.get_default_prefix(): inline.verbose_name_plural
+            for formset_class, inline in self.get_formsets_with_inlines(request, obj)
+        }
+        result = merge(fields, prefixes, base, theirs, yours)
+        who = last_editor(obj) or "a colleague"
+        if result.rows_conflict:
+            # Inline rows are not merged field by field: refuse as before (the
+            # curator's input stays in the form) and say why.
+            self.message_user(
+                request,
+                f"Both you and {who} changed the "
+                f"{' and '.join(result.rows_conflict)} rows below: rows cannot be "
+                "merged. Your input is kept in the form; reload the page in another "
+                "tab to see their version.",
+                messages.WARNING,
+            )
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        merged = result.data
+        merged["loaded_revision"] = str(current)
+        merged["loaded_values"] = snapshot_sign(obj, current, theirs)
+        if result.conflicts:
+            request._kb_merge_conflicts = {
+                name: (who, value) for name, value in result.conflicts.items()
+            }
+            labels = [str(fields[name].label or name) for name in result.conflicts]
+            self.message_user(
+                request,
+                f"Your changes were NOT saved yet: {who} also changed "
+                f"{', '.join(labels)} after you opened this page. Each such field "
+                "below shows their version next to yours: keep yours or tick “Use "
+                "their version”, then save again."
+                + (
+                    f" Already merged from their edit: {', '.join(result.taken)}."
+                    if result.taken
+                    else ""
+                ),
+                messages.WARNING,
+            )
+        response = self._changeform_posting(
+            request, merged, object_id, form_url, extra_context
+        )
+        if response.status_code == 302 and result.taken:
+            self.message_user(
+                request,
+                f"{who} saved this {self.model._meta.verbose_name} after you opened "
+                f"it; your edit was merged with theirs, keeping their changes to "
+                f"{', '.join(result.taken)}.",
+                messages.INFO,
+            )
+        return response
+
+    def _changeform_posting(self, request, data, object_id, form_url, extra_context):
+        posting = copy.copy(request)
+        posting.POST = data
+        return super().changeform_view(posting, object_id, form_url, extra_context)
+
+    def form_data_now(self, request, obj):
+        """The form data the change form of `obj` would show if opened now."""
+        form = self.get_form(request, obj, change=True)(instance=obj)
+        data = form_data(form)
+        for formset_class, inline in self.get_formsets_with_inlines(request, obj):
+            formset = formset_class(
+                instance=obj,
+                prefix=formset_class.get_default_prefix(),
+                queryset=inline.get_queryset(request),
+            )
+            formset_data(formset, data)
+        return data
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        conflicts = getattr(request, "_kb_merge_conflicts", None)
+        if not conflicts:
+            return form_class
+
+        class MergeConflictForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for name, (who, value) in conflicts.items():
+                    self.add_error(
+                        name,
+                        format_html(
+                            "{} changed this too. Their version: "
+                            '<q class="their-version">{}</q> (yours is in the '
+                            "field). "
+                            '<label><input type="checkbox" name="{}" value="{}"> '
+                            "Use their version</label>, or keep yours, then save "
+                            "again.",
+                            who,
+                            value,
+                            USE_THEIRS,
+                            name,
+                        ),
+                    )
+                return cleaned
+
+        return MergeConflictForm
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        form = context["adminform"].form
+        if change and request.method == "GET" and "loaded_values" in form.fields:
+            # Sign what the form shows as it is opened: the base of a merge.
+            data = form_data(form)
+            for inline in context.get("inline_admin_formsets", []):
+                formset_data(inline.formset, data)
+            signed = snapshot_sign(obj, form["loaded_revision"].value(), data)
+            if form.is_bound:  # showing a pending change
+                form.data = form.data.copy()
+                form.data["loaded_values"] = signed
+            else:
+                form.initial["loaded_values"] = signed
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a version saves through the same checked path; run it in one

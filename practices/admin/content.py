@@ -1,10 +1,13 @@
 """Admin for the content models: what curators list, filter, search and edit."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from ..admin_forms import (
     BestPracticeAdminForm,
     FindingAdminForm,
+    FindingFigureForm,
     FindingFigureFormSet,
     FindingInlineForm,
     InlineContentForm,
@@ -53,19 +56,18 @@ class PracticeSourceInline(admin.TabularInline):
     verbose_name_plural = "sources"
 
 
-class FindingFigureInline(admin.TabularInline):
+class FindingFigureInline(admin.StackedInline):
+    """Stacked, three short rows a figure: eight columns of a table were wider than
+    a 1,280 px screen."""
+
     model = FindingFigure
+    form = FindingFigureForm
     formset = FindingFigureFormSet
     extra = 0
     fields = [
-        "position",
-        "label",
-        "qualifier",
-        "value",
-        "value_max",
-        "unit",
-        "year",
-        "jurisdiction",
+        ("label", "position"),
+        ("qualifier", "value", "value_max", "unit"),
+        ("year", "jurisdiction"),
     ]
     autocomplete_fields = ["jurisdiction"]
 
@@ -83,12 +85,45 @@ class FindingInline(admin.StackedInline):
         ("kind", "status"),
         "statement",
         ("jurisdiction", "source", "locator"),
+        "figure_list",
     ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["jurisdiction", "source"]
     # Status moves only through the workflow (review, publishing by an editor).
-    readonly_fields = ["status"]
+    readonly_fields = ["status", "figure_list"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("figures")
+
+    @admin.display(description="figures")
+    def figure_list(self, obj):
+        # Figures belong to the finding (a nested inline would need JavaScript
+        # Django does not have): listed here, edited on the finding's own form.
+        if obj.pk is None:
+            return "Save first; then add the finding's figures from here."
+        url = reverse("admin:practices_finding_change", args=[obj.pk])
+        figures = format_html_join(
+            "",
+            "<li>{}: {}{} {}{}</li>",
+            (
+                (
+                    figure.label,
+                    f"{figure.qualifier} " if figure.qualifier else "",
+                    figure.value,
+                    figure.unit,
+                    f" ({figure.year})" if figure.year else "",
+                )
+                for figure in obj.figures.all()
+            ),
+        )
+        return format_html(
+            '{}<a href="{}#figures-group">{} the figures of “{}”</a>',
+            format_html('<ul class="figure-list">{}</ul>', figures) if figures else "",
+            url,
+            "Edit or add" if figures else "Add",
+            obj,
+        )
 
 
 class QuotationInline(admin.StackedInline):

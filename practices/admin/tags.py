@@ -37,6 +37,38 @@ class TagAdmin(admin.ModelAdmin):
             )
         )
 
+    # --- deletion: unused tags only (merge a used tag into another instead) ----
+
+    @staticmethod
+    def _uses(tag):
+        practices = tag.practices_taggedpractice_items.count()
+        initiatives = tag.practices_taggedinitiative_items.count()
+        return practices, initiatives
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and any(self._uses(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        blocking = []
+        for tag in objs:
+            practices, initiatives = self._uses(tag)
+            if practices or initiatives:
+                blocking.append(
+                    f"tag “{tag}”, used by {practices} best "
+                    f"practice{'' if practices == 1 else 's'} and {initiatives} "
+                    f"initiative{'' if initiatives == 1 else 's'} (only unused tags "
+                    "can be deleted; merge it into another tag instead)"
+                )
+        if blocking:
+            # Shown by Django's "delete selected" page, which then refuses.
+            perms_needed = {*perms_needed, *blocking}
+        return deleted, model_count, perms_needed, protected
+
     @admin.display(description="best practices", ordering="practice_count")
     def practice_count(self, obj):
         return obj.practice_count

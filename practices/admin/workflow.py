@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from .. import versions
+from ..merge import USE_THEIRS
 from ..models import PendingChange, Status
 from ..preview import preview_response
 from ..services import records_send_to_review, revision_claim, revision_current
@@ -27,6 +28,7 @@ from ..workflow import (
     describe,
     pending_change,
     pending_change_locked,
+    pending_on_draft_refuse,
     record_discard,
     record_link,
     record_request_changes,
@@ -41,7 +43,14 @@ from ..workflow import (
 )
 
 # Form data that is bookkeeping or a button, not the curator's edit.
-NOT_EDITS = {"csrfmiddlewaretoken", "loaded_revision", "_save", "_continue"}
+NOT_EDITS = {
+    "csrfmiddlewaretoken",
+    "loaded_revision",
+    "loaded_values",
+    USE_THEIRS,
+    "_save",
+    "_continue",
+}
 SUBMIT_BUTTON = "_submit_review"
 
 # What a public record appears on: said on every confirmation of a bulk action.
@@ -251,6 +260,12 @@ class WorkflowAdminMixin:
                 return response
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def form_data_now(self, request, obj):
+        pending = pending_change(obj)
+        if pending is None:
+            return super().form_data_now(request, obj)
+        return self._pending_data(obj, pending)
+
     def _pending_data(self, obj, pending):
         """The pending change as form data, at the record's current revision."""
         data = QueryDict(mutable=True)
@@ -293,12 +308,19 @@ class WorkflowAdminMixin:
         in_review = (
             pending.submitted_at is not None if pending else obj.status == Status.REVIEW
         )
+        # Unpublished while it had a pending change: the draft's form shows the
+        # change, and saving it folds it into the draft; only then review it.
+        on_draft = pending is not None and obj.status != Status.PUBLISHED
         return {
             "pending": pending,
+            "pending_on_draft": on_draft,
             "in_review": in_review,
             "is_editor": editor,
-            "can_submit": (pending and not in_review) or obj.status == Status.DRAFT,
-            "can_approve": editor and (in_review or obj.status == Status.DRAFT),
+            "can_submit": not on_draft
+            and ((pending and not in_review) or obj.status == Status.DRAFT),
+            "can_approve": not on_draft
+            and editor
+            and (in_review or obj.status == Status.DRAFT),
             "self_approval": self_approval_problems(obj, request.user),
             "can_discard": pending
             and (editor or pending.edited_by_id == request.user.pk),
@@ -422,7 +444,13 @@ class WorkflowAdminMixin:
         return back
 
     def _approve(self, request, obj, comment):
-        if pending_change(obj) is not None:
+        pending = pending_change(obj)
+        try:
+            pending_on_draft_refuse(obj, pending)
+        except WorkflowRefused as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return None
+        if pending is not None:
             self._pending_apply(
                 request,
                 obj,
