@@ -172,6 +172,8 @@ def test_second_anonymous_visit_is_served_from_the_cache_without_queries(
     assert second.content == first.content
     assert "Train" in second.content.decode()  # the practice, words may be marked
     assert second["Content-Type"] == first["Content-Type"]
+    # Sized, not chunked, like the page it was stored from.
+    assert second["Content-Length"] == str(len(second.content))
 
 
 def test_head_request_is_answered_from_the_cached_page(anonymous, practice):
@@ -179,6 +181,8 @@ def test_head_request_is_answered_from_the_cached_page(anonymous, practice):
     response = anonymous.head("/practices/")
     assert response.status_code == 200
     assert response["X-KB-Cache"] == "hit"
+    body = page(anonymous, "/practices/").content
+    assert int(response["Content-Length"]) == len(body)
 
 
 def test_query_parameters_in_another_order_share_one_cached_page(anonymous, sweden):
