@@ -186,6 +186,20 @@ def tag_facets(queryset):
     return facets
 
 
+def whole_set_count(queryset):
+    """How many records `queryset` holds, from the cache of counts over everything
+    published when it selects all of them (an unfiltered list), else None.
+
+    For the paginator of an unfiltered list, whose count of every published
+    record was its costliest query; a filtered list counts its own result.
+    """
+    if not _is_everything_published(queryset):
+        return None
+    return _whole_set_cached(
+        f"count:{queryset.model._meta.label_lower}", queryset.order_by().count
+    )
+
+
 def top_facets(facets, keep=(), limit=FACET_LIMIT):
     """The `limit` facets with the most records, plus any whose id is in `keep`
     (a chosen filter stays visible), in the order `facets` came in.

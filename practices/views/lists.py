@@ -23,6 +23,14 @@ class FilteredListView(ListView):
         )
         return self.filterset.ordered()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        total = selectors.whole_set_count(queryset)
+        if total is not None:
+            # Paginator.count is a cached property: the cached count stands in.
+            paginator.count = total
+        return paginator
+
     def filter_messages(self):
         """Why some of the asked-for filters were left out (shared with exports)."""
         return self.filterset.messages()
