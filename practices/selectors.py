@@ -375,17 +375,22 @@ def practice_detail(slug, preview=False):
                 "initiatives",
                 queryset=Initiative.objects.published()
                 .select_related("jurisdiction")
-                .prefetch_related(_initiative_citations()),
+                .prefetch_related(_initiative_citations())
+                .defer("search_vector"),
                 to_attr="published_initiatives",
             ),
-        ),
+        )
+        # Only search reads the stored vectors, inside the database.
+        .defer("search_vector"),
         slug=slug,
     )
-    illustrating = practice.initiatives.filter(status=PUBLISHED).values("pk")
+    # The published initiatives are already loaded: their ids, not a subquery
+    # over the link table again (and no query at all when there are none).
+    illustrating = [initiative.pk for initiative in practice.published_initiatives]
     findings = list(
         _findings_with_figures(
             Finding.objects.published().filter(initiative__in=illustrating)
-        )
+        ).defer("search_vector")
     )
     return {
         "object": practice,
