@@ -283,6 +283,9 @@ def _response_from_entry(entry):
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"]:
         response[name] = value
+    # A hit skips CommonMiddleware, which sets it on a miss. Without it gunicorn
+    # sends the page chunked: one more write and packet per response.
+    response["Content-Length"] = str(len(entry["content"]))
     return response
 
 

@@ -188,6 +188,20 @@ def tag_facets(queryset):
     return facets
 
 
+def whole_set_count(queryset):
+    """How many records `queryset` holds, from the cache of counts over everything
+    published when it selects all of them (an unfiltered list), else None.
+
+    For the paginator of an unfiltered list, whose count of every published
+    record was its costliest query; a filtered list counts its own result.
+    """
+    if not _is_everything_published(queryset):
+        return None
+    return _whole_set_cached(
+        f"count:{queryset.model._meta.label_lower}", queryset.order_by().count
+    )
+
+
 def top_facets(facets, keep=(), limit=FACET_LIMIT):
     """The `limit` facets with the most records, plus any whose id is in `keep`
     (a chosen filter stays visible), in the order `facets` came in.
@@ -400,17 +414,22 @@ def practice_detail(slug, preview=False):
                 "initiatives",
                 queryset=Initiative.objects.published()
                 .select_related("jurisdiction")
-                .prefetch_related(_initiative_citations()),
+                .prefetch_related(_initiative_citations())
+                .defer("search_vector"),
                 to_attr="published_initiatives",
             ),
-        ),
+        )
+        # Only search reads the stored vectors, inside the database.
+        .defer("search_vector"),
         slug=slug,
     )
-    illustrating = practice.initiatives.filter(status=PUBLISHED).values("pk")
+    # The published initiatives are already loaded: their ids, not a subquery
+    # over the link table again (and no query at all when there are none).
+    illustrating = [initiative.pk for initiative in practice.published_initiatives]
     findings = list(
         _findings_with_figures(
             Finding.objects.published().filter(initiative__in=illustrating)
-        )
+        ).defer("search_vector")
     )
     return {
         "object": practice,

@@ -50,7 +50,7 @@ def page_cache(settings):
     prefix = f"kb-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kb.redis_cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": prefix,
         }
@@ -172,6 +172,8 @@ def test_second_anonymous_visit_is_served_from_the_cache_without_queries(
     assert second.content == first.content
     assert "Train" in second.content.decode()  # the practice, words may be marked
     assert second["Content-Type"] == first["Content-Type"]
+    # Sized, not chunked, like the page it was stored from.
+    assert second["Content-Length"] == str(len(second.content))
 
 
 def test_head_request_is_answered_from_the_cached_page(anonymous, practice):
@@ -179,6 +181,8 @@ def test_head_request_is_answered_from_the_cached_page(anonymous, practice):
     response = anonymous.head("/practices/")
     assert response.status_code == 200
     assert response["X-KB-Cache"] == "hit"
+    body = page(anonymous, "/practices/").content
+    assert int(response["Content-Length"]) == len(body)
 
 
 def test_query_parameters_in_another_order_share_one_cached_page(anonymous, sweden):
@@ -514,7 +518,7 @@ def test_no_last_modified_within_the_second_of_a_change(anonymous, practice):
 
 CACHE_DOWN = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "kb.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
     }
 }
@@ -576,3 +580,14 @@ def test_a_page_cached_yesterday_shows_todays_access_date(
     response = page(anonymous, url)
     assert response["X-KB-Cache"] == "miss"
     assert "Accessed December 2, 2026" in response.content.decode()
+
+
+def test_the_redis_backend_reuses_one_client_and_still_reaches_redis(page_cache):
+    # Building a Redis client for every cache call cost more CPU than a cached
+    # page's round trip (kb/redis_cache.py).
+    if page_cache != "redis":
+        pytest.skip("needs REDIS_URL")
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
+    cache.set("reused", "value")
+    assert cache.get_many(["reused", "absent"]) == {"reused": "value"}

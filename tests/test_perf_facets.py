@@ -66,3 +66,25 @@ def test_a_chosen_filter_stays_visible_and_facets_count_the_filtered_result(
     html = response.content.decode()
     assert "All 36 tags" not in html and "countries</a>" not in html
     assert '<span aria-current="true">tag 00 (1)</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # "common" is on every practice: 1 + 2 + … + 35.
+        ("tag=common", (FACET_LIMIT + EXTRA) * (FACET_LIMIT + EXTRA + 1) // 2),
+        ("tag=common&tag=tag-34", FACET_LIMIT + EXTRA),
+        ("tag=common&jurisdiction=country-21", 22),
+        ("tag=common&tag=tag-33&facets=all", FACET_LIMIT + EXTRA - 1),
+        ("tag=tag-01&tag=tag-02", 0),  # no practice carries both
+        ("tag=tag-01&tag=no-such-tag", 2),  # the unknown tag is left out
+    ],
+)
+def test_a_tag_filtered_list_counts_its_result_from_the_chosen_tag_facet(
+    client, many, query, expected
+):
+    response = client.get(f"/practices/?{query}")
+    assert response.context["paginator"].count == expected
+    assert response.context["paginator"].count == len(
+        response.context["view"].get_queryset()
+    )

@@ -162,6 +162,9 @@ def test_counts_over_everything_published_are_cached_until_content_changes(
     draft.tags.add("shelters")
     assert counts()[0] == {"hotlines": 2, "shelters": 1}
 
+    draft.delete()
+    assert counts()[0] == {"hotlines": 1}
+
     Jurisdiction.objects.filter(pk=country.pk).update(status=Status.DRAFT)
     from practices.cache import content_changed  # update() sends no signal
 
@@ -216,3 +219,36 @@ def test_synthetic_data_is_searchable_as_soon_as_it_is_generated():
         assert not model.objects.filter(search_vector__isnull=True).exists()
     found = search.search("synthetic").groups
     assert {g["label"] for g in found} >= {"Best practices", "Initiatives", "Findings"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_unfiltered_list_counts_from_the_cache_until_content_changes(
+    client, django_assert_num_queries
+):
+    country = f.make_jurisdiction("Atlantis", slug="atlantis")
+    for i in range(21):
+        f.make_practice(f"Practice {i:02d}", jurisdiction=country)
+    draft = f.make_practice("Draft", jurisdiction=country, status=Status.DRAFT)
+
+    def shown(url):
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.context["paginator"].count
+
+    assert shown("/practices/?page=2") == 21
+    assert selectors.whole_set_count(selectors.practices_for_list()) == 21
+    with django_assert_num_queries(0):
+        assert selectors.whole_set_count(selectors.practices_for_list()) == 21
+    # A filtered list counts its own result.
+    assert (
+        selectors.whole_set_count(
+            selectors.practices_for_list().filter(title__startswith="Practice 0")
+        )
+        is None
+    )
+
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert shown("/practices/?page=2") == 22
+    BestPractice.objects.filter(pk=draft.pk).delete()
+    assert shown("/practices/?page=2") == 21

@@ -28,6 +28,14 @@ class FilteredListView(ListView):
         )
         return self.filterset.ordered()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        total = selectors.whole_set_count(queryset)
+        if total is not None:
+            # Paginator.count is a cached property: the cached count stands in.
+            paginator.count = total
+        return paginator
+
     def filter_messages(self):
         """Why some of the asked-for filters were left out (shared with exports)."""
         return self.filterset.messages()
@@ -93,9 +101,22 @@ class FacetedListView(FilteredListView):
             or len(top_countries) < len(countries),
         }
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        self.facet_context = self.facets()
+        chosen = self.filterset.resolved()["tags"]
+        tags = self.facet_context["tag_facets"]
+        if chosen and tags is not None:
+            # Every record of a tag-filtered result carries the chosen tags, so a
+            # chosen tag's facet count (always among the facets shown) is the size
+            # of the result: no COUNT query of its own. No facet: nothing matched.
+            paginator.count = next((t.count for t in tags if t.pk == chosen[0].pk), 0)
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.facets())
+        facets = getattr(self, "facet_context", None)
+        context.update(facets if facets is not None else self.facets())
         return context
 
 
