@@ -151,8 +151,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing its Redis client (kb/redis_cache.py).
-            "BACKEND": "kb.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("KB_CACHE_PREFIX", "kb"),
             # A Redis that does not answer costs a request at most this long

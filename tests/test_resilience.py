@@ -95,7 +95,7 @@ def test_healthz_names_the_database_when_it_is_down(db):
 
 CACHE_DOWN = {
     "default": {
-        "BACKEND": "kb.redis_cache.RedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
     }
 }
