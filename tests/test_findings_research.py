@@ -289,6 +289,20 @@ def test_every_csv_export_names_an_unknown_parameter_in_its_first_line(
     assert rows  # the other filters (none here) still apply
 
 
+def test_a_parameter_cannot_start_a_spreadsheet_formula_in_the_notice(client, world):
+    hostile = 'x,=HYPERLINK("http://evil.example","a");@SUM(1)'
+    _, text = download(client, "/practices.csv", {hostile: "1"})
+    notice = text.split("\r\n", 1)[0]
+    assert notice.startswith("# Ignored filters: ")
+    # Split as a spreadsheet would (commas, or semicolons in some locales): no
+    # cell starts a formula, and no quote opens a cell that runs into the header.
+    for separator in (",", ";"):
+        for cell in notice.split(separator):
+            assert not cell.strip().startswith(("=", "+", "-", "@")), cell
+    assert '"' not in notice
+    assert "HYPERLINK" in notice  # still named, harmlessly
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -12,6 +12,7 @@ import csv
 import datetime
 import decimal
 import json
+import re
 from dataclasses import dataclass
 from functools import partial
 from types import SimpleNamespace
@@ -542,16 +543,23 @@ def rows(queryset):
 IGNORED_NOTICE = "# Ignored filters: "
 
 
+# A spreadsheet splits the notice line into cells at commas (semicolons in some
+# locales; tabs become spaces), and a cell starting with = + - @ is a formula: the
+# visitor's words in the notice must not start one. An ASCII quote could open a
+# quoted cell that runs into the header row: it becomes an apostrophe.
+FORMULA_AFTER_SEPARATOR = re.compile(r"([,;]\s*)([=+\-@])")
+
+
 def ignored_notice(messages):
     """The CSV's first line when filters were left out, or "" when none was: one
-    line whatever the visitor typed (line breaks and other control characters in
-    a value become spaces)."""
+    line whatever the visitor typed (line breaks and other control characters
+    become spaces), starting with "#", and no cell of it a formula."""
     if not messages:
         return ""
-    text = " ".join(messages)
-    return (
-        IGNORED_NOTICE + "".join(c if c.isprintable() else " " for c in text) + "\r\n"
-    )
+    text = " ".join(messages).replace('"', "'")
+    text = "".join(c if c.isprintable() else " " for c in text)
+    text = FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", text)
+    return IGNORED_NOTICE + text + "\r\n"
 
 
 def csv_lines(queryset, columns, messages=()):
