@@ -2,6 +2,8 @@
 pending changes of published records, unpublished dependencies and withdrawn
 versions. The admin calls these; nothing here knows about forms or templates."""
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -24,6 +26,7 @@ from .services import (
     records_publish,
     records_send_to_review,
     records_unpublish,
+    revision_claim,
     revision_current,
 )
 
@@ -162,14 +165,22 @@ def record_submit(obj, user, text=""):
         comment_add(obj, user, Action.SUBMITTED, text)
 
 
-def pending_on_draft_refuse(obj, pending):
-    """Refuse to review a record unpublished while it had a pending change: the
-    change waits in the draft's form until a curator saves it into the draft."""
+def pending_on_draft_problem(obj, pending):
+    """Why a record unpublished while it had a pending change cannot be reviewed
+    yet (the change waits in the draft's form until a curator saves it into the
+    draft), or None."""
     if pending is not None and obj.status != Status.PUBLISHED:
-        raise WorkflowRefused(
+        return (
             f"“{obj}” was unpublished while it had pending changes: save its form "
             "to keep them in the draft (or discard them), then submit it for review."
         )
+    return None
+
+
+def pending_on_draft_refuse(obj, pending):
+    problem = pending_on_draft_problem(obj, pending)
+    if problem:
+        raise WorkflowRefused(problem)
 
 
 def record_request_changes(obj, user, text):
@@ -210,6 +221,11 @@ def records_approve(records, user, with_dependencies=False, text=""):
                 ordered.append(item)
     for item in ordered:
         refused += self_approval_problems(item, user)
+        # Publishing the draft would leave its pending edits behind, to reattach
+        # to the live record unreviewed.
+        problem = pending_on_draft_problem(item, pending_change(item))
+        if problem:
+            refused.append(problem)
     if refused:
         return [], refused
     published = []
@@ -240,7 +256,8 @@ def pending_change_locked(obj, seen_revision=None):
     )
     if pending is None:
         raise WorkflowRefused(f"“{obj}” has no pending changes.")
-    if seen_revision is not None and pending.revision != seen_revision:
+    # A change saved before revisions were kept with it (None) cannot be told apart.
+    if seen_revision is not None and pending.revision not in (None, seen_revision):
         raise WorkflowRefused(
             f"Someone saved newer pending changes of “{obj}” after you opened it: "
             "nothing was done. Review the newer changes, then try again."
@@ -249,8 +266,13 @@ def pending_change_locked(obj, seen_revision=None):
 
 
 def seen_revision(value):
-    """The pending change's revision a review form was showing, or None."""
-    return int(value) if str(value).isdigit() else None
+    """The pending change's revision a review form was showing: None when the
+    request does not say (nothing to check), 0 when the form showed no pending
+    change or sent something that is no revision (then any pending change is one
+    the reviewer has not seen)."""
+    if value is None:
+        return None
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else 0
 
 
 def record_discard(obj, user, seen=None):
@@ -261,6 +283,10 @@ def record_discard(obj, user, seen=None):
                 "Only an editor or the author can discard these changes."
             )
         pending.delete()
+        # A colleague's form still showing the discarded change is now stale: its
+        # save is merged against the live record (their own edits kept, the
+        # discarded ones not brought back unnoticed).
+        revision_claim(obj, revision_current(type(obj), obj.pk, lock=False))
         comment_add(obj, user, Action.DISCARDED)
 
 

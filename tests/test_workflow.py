@@ -224,6 +224,41 @@ def test_approving_refuses_a_change_replaced_after_the_editor_opened_it(
     assert edited.recommendation == "Bob's words."
 
 
+@pytest.mark.parametrize("shown", ["", "²", "9" * 40, "-1"])
+def test_approving_refuses_a_change_the_form_did_not_show(
+    curator, editor, edited, shown
+):
+    """The form showed no pending change (or sends something that is no revision):
+    a pending change that exists now is one the editor has not seen."""
+    step(curator, edited, "submit")
+    response = step(editor, edited, "approve", pending_revision=shown)
+    assert response.status_code == 200
+    assert "newer pending changes" in response.content.decode()
+    edited.refresh_from_db()
+    assert edited.title == "Live title"
+
+
+def test_a_form_opened_on_a_discarded_change_does_not_bring_it_back(curator, edited):
+    """Bob opened the form while it showed the pending change, then it was
+    discarded: his save keeps his own edit, not the discarded ones."""
+    bob = logged_in(make_curator, "bob")
+    url = url_of(edited, "change")
+    opened = admin_form_data(bob.get(url))
+    assert opened["title"] == "Edited title"
+    step(curator, edited, "discard")
+    response = bob.post(url, opened | {"recommendation": "Bob's words."}, follow=True)
+    # The discard changed the recommendation back too: Bob is asked which to keep,
+    # and the discarded title and tags are not brought back.
+    page = response.content.decode()
+    assert "a colleague also changed Recommendation" in page
+    assert "Already merged from their edit: Title, Tags." in page
+    assert not PendingChange.objects.exists()
+    bob.post(url, admin_form_data(response))  # keeps his recommendation
+    data = PendingChange.objects.get().data
+    assert data["recommendation"] == ["Bob's words."]
+    assert data["title"] == ["Live title"]
+
+
 def test_discarding_keeps_a_change_saved_after_the_discarder_opened_it(curator, edited):
     seen = shown_pending_revision(curator, edited)
     bob = logged_in(make_curator, "bob")
@@ -597,3 +632,20 @@ def test_a_draft_with_a_pending_change_is_saved_before_it_is_reviewed(
     edited.refresh_from_db()
     assert (edited.status, edited.title) == (Status.DRAFT, "Live title")
     assert PendingChange.objects.exists()
+
+
+def test_bulk_actions_wait_for_a_drafts_pending_change_to_be_saved(
+    curator, editor, edited
+):
+    """Publishing the draft in bulk would leave its pending edits behind, to
+    reattach unreviewed to the live record: both bulk actions refuse, and say why."""
+    step(editor, edited, "unpublish", post="yes")
+    changelist = reverse("admin:practices_bestpractice_changelist")
+    selected = {"_selected_action": [edited.pk], "post": "yes"}
+    for client, action in ((editor, "publish"), (curator, "send_to_review")):
+        response = client.post(changelist, selected | {"action": action}, follow=True)
+        assert "save its form to keep them in the draft" in response.content.decode()
+        edited.refresh_from_db()
+        assert edited.status == Status.DRAFT
+    assert PendingChange.objects.exists()
+    assert Client().get(edited.get_absolute_url()).status_code == 404

@@ -28,6 +28,7 @@ from ..workflow import (
     describe,
     pending_change,
     pending_change_locked,
+    pending_on_draft_problem,
     pending_on_draft_refuse,
     record_discard,
     record_link,
@@ -575,7 +576,14 @@ class WorkflowAdminMixin:
 
     @admin.action(description="Send selected drafts to review", permissions=["change"])
     def send_to_review(self, request, queryset):
-        drafts = list(queryset.filter(status=Status.DRAFT))
+        drafts = []
+        for obj in queryset.filter(status=Status.DRAFT):
+            problem = pending_on_draft_problem(obj, pending_change(obj))
+            if problem:
+                self.message_user(request, f"Not sent: {problem}", messages.ERROR)
+            else:
+                drafts.append(obj)
+        queryset = queryset.filter(pk__in=[obj.pk for obj in drafts])
         changed, _refused = records_send_to_review(queryset, request.user)
         for obj in drafts:
             comment_add(obj, request.user, Action.SUBMITTED)
