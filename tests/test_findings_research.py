@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from practices.models import Basis, Finding, Status, Theme
+from practices.models import Basis, Finding, FindingFigure, Jurisdiction, Status, Theme
 from tests import factories as f
 from tests.conftest import FIXTURES_DIR
 
@@ -237,6 +237,25 @@ def test_figures_of_drafts_are_never_exported(client, world):
     assert [(r["finding"], r["label"], r["value"]) for r in rows] == [
         ("calls", "Calls", "10")
     ]
+
+
+def test_a_figure_about_an_unpublished_place_is_not_given_its_findings_place(
+    client, world
+):
+    draft_city = f.make_jurisdiction(
+        "Lund",
+        slug="lund",
+        parent=Jurisdiction.objects.get(slug="sweden"),
+        status=Status.DRAFT,
+    )
+    FindingFigure.objects.filter(finding__slug="calls").update(jurisdiction=draft_city)
+    rows, _ = csv_rows(download(client, "/figures.csv")[1])
+    assert [(r["label"], r["place"], r["place_name"]) for r in rows] == [
+        ("Calls", "", "")
+    ]
+    FindingFigure.objects.filter(finding__slug="calls").update(jurisdiction=None)
+    rows, _ = csv_rows(download(client, "/figures.csv")[1])
+    assert [(r["place"], r["place_name"]) for r in rows] == [("malmo", "Malmö")]
 
 
 def test_figures_csv_has_the_data_packages_figures_columns(client, world):

@@ -123,10 +123,13 @@ def _finding_url(slug):
 
 
 def _own_or_findings(attribute):
-    """The figure's own place's attribute, else its finding's (published only)."""
+    """The figure's own place's attribute, else (a figure with no place of its
+    own) its finding's; empty when that place is unpublished: a figure about an
+    unpublished city is never given as one about its country."""
     return Case(
         When(jurisdiction__status=PUBLISHED, then=F(f"jurisdiction__{attribute}")),
         When(
+            jurisdiction__isnull=True,
             finding__jurisdiction__status=PUBLISHED,
             then=F(f"finding__jurisdiction__{attribute}"),
         ),
