@@ -123,6 +123,19 @@ def test_findings_list_shows_its_controls_and_counts_per_value(client, world):
     assert "Audit or inspection" not in facets
 
 
+def test_a_chosen_facets_other_values_count_what_their_links_show(client, world):
+    """With a type of support chosen, each other type's count is the number of
+    findings its link lists (the link replaces the choice), so a reader can switch."""
+    response = client.get("/findings/", {"jurisdiction": "sweden", "basis": "poll"})
+    basis = next(g for g in response.context["choice_facets"] if g["name"] == "basis")
+    shown = {value["value"]: value for value in basis["values"]}
+    assert set(shown) == {"poll", "programme"}
+    assert shown["poll"]["active"]
+    assert shown["poll"]["count"] == response.context["paginator"].count == 1
+    linked = client.get("/findings/" + shown["programme"]["query"])
+    assert linked.context["paginator"].count == shown["programme"]["count"] == 1
+
+
 def test_findings_list_says_which_filters_it_ignored(client, world):
     response = client.get("/findings/", {"bogus": "1", "theme": "nonsense"})
     messages = response.context["filter_messages"]

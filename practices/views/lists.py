@@ -1,7 +1,9 @@
 """The browsable lists. Filters arrive as GET parameters through each list's
 FilterSet (whitelisted values); pages past the end, or not numbers, answer 404."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.views.generic import ListView
 
 from .. import selectors
@@ -9,11 +11,27 @@ from ..models import Theme
 from ..opendata import filters
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the size of its result when the view knows it without a
+    COUNT query (`count`, or None to count)."""
+
+    def __init__(self, *args, count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        return super().count
+
+
 class FilteredListView(ListView):
     """A list filtered through its FilterSet (practices/opendata/filters.py), the
     same one the exports and the API use."""
 
     paginate_by = 20
+    paginator_class = CountedPaginator
     filterset_class = None
     base_queryset = None
     # What the page reads itself, besides its filters: any other parameter is
@@ -28,13 +46,13 @@ class FilteredListView(ListView):
         )
         return self.filterset.ordered()
 
+    def known_count(self, queryset):
+        """The result's size when it is known without a COUNT query, else None."""
+        return selectors.whole_set_count(queryset)
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        total = selectors.whole_set_count(queryset)
-        if total is not None:
-            # Paginator.count is a cached property: the cached count stands in.
-            paginator.count = total
-        return paginator
+        count = self.known_count(queryset)
+        return super().get_paginator(queryset, per_page, count=count, **kwargs)
 
     def filter_messages(self):
         """Why some of the asked-for filters were left out (shared with exports)."""
@@ -101,8 +119,7 @@ class FacetedListView(FilteredListView):
             or len(top_countries) < len(countries),
         }
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
+    def known_count(self, queryset):
         self.facet_context = self.facets()
         chosen = self.filterset.resolved()["tags"]
         tags = self.facet_context["tag_facets"]
@@ -110,8 +127,8 @@ class FacetedListView(FilteredListView):
             # Every record of a tag-filtered result carries the chosen tags, so a
             # chosen tag's facet count (always among the facets shown) is the size
             # of the result: no COUNT query of its own. No facet: nothing matched.
-            paginator.count = next((t.count for t in tags if t.pk == chosen[0].pk), 0)
-        return paginator
+            return next((t.count for t in tags if t.pk == chosen[0].pk), 0)
+        return super().known_count(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -145,10 +162,23 @@ class FindingListView(FacetedListView):
 
     def choice_facets(self):
         """For each of theme, type of support and kind: its values with how many
-        of the current results have each (values with none are left out)."""
-        counts = selectors.finding_choice_facets(self.filterset.qs)
+        findings each link shows (values with none are left out). A facet whose
+        value is chosen is counted over the results without that choice, as its
+        links replace it."""
         values = self.filterset.values()
         form = self.filterset.form
+        counts = {}
+        for name in self.choice_facet_names:
+            results = self.filterset.qs
+            if values.get(name):
+                others = self.request.GET.copy()
+                others.pop(name)
+                results = self.filterset_class(
+                    others,
+                    queryset=self.base_queryset(),
+                    also_reads=self.page_parameters,
+                ).qs
+            counts[name] = selectors.finding_choice_facets(results)[name]
         return [
             {
                 "name": name,
