@@ -45,7 +45,6 @@ from .models import (
     Status,
     TaggedPractice,
     Theme,
-    theme_rule,
 )
 
 PUBLISHED = Status.PUBLISHED
@@ -263,11 +262,7 @@ def finding_choice_facets(queryset):
             **{
                 f"theme:{value}": Count(
                     "pk",
-                    filter=Q(
-                        pk__in=Finding.objects.filter(
-                            theme_rule(value, via="initiative__")
-                        ).values("pk")
-                    ),
+                    filter=Q(pk__in=Finding.objects.in_theme(value).values("pk")),
                 )
                 for value in Theme.values
             },

@@ -111,17 +111,68 @@ for _kind, (_prefix, _model) in SUGGESTABLE.items():
     )
 
 # Open data, feeds, sitemap and robots.txt.
-for _name in views.LIST_EXPORTS:
-    for _fmt in ("csv", "json"):
-        urlpatterns.append(
-            path(
-                f"{_name}.{_fmt}",
-                views.list_export,
-                {"name": _name, "fmt": _fmt},
-                name=f"{_name}-{_fmt}",
-            )
-        )
+# Each list's exports (one view, practices/opendata/views.py LIST_EXPORTS).
 urlpatterns += [
+    path(
+        "practices.csv",
+        views.list_export,
+        {"name": "practices", "fmt": "csv"},
+        name="practices-csv",
+    ),
+    path(
+        "practices.json",
+        views.list_export,
+        {"name": "practices", "fmt": "json"},
+        name="practices-json",
+    ),
+    path(
+        "initiatives.csv",
+        views.list_export,
+        {"name": "initiatives", "fmt": "csv"},
+        name="initiatives-csv",
+    ),
+    path(
+        "initiatives.json",
+        views.list_export,
+        {"name": "initiatives", "fmt": "json"},
+        name="initiatives-json",
+    ),
+    path(
+        "findings.csv",
+        views.list_export,
+        {"name": "findings", "fmt": "csv"},
+        name="findings-csv",
+    ),
+    path(
+        "findings.json",
+        views.list_export,
+        {"name": "findings", "fmt": "json"},
+        name="findings-json",
+    ),
+    path(
+        "figures.csv",
+        views.list_export,
+        {"name": "figures", "fmt": "csv"},
+        name="figures-csv",
+    ),
+    path(
+        "figures.json",
+        views.list_export,
+        {"name": "figures", "fmt": "json"},
+        name="figures-json",
+    ),
+    path(
+        "sources.csv",
+        views.list_export,
+        {"name": "sources", "fmt": "csv"},
+        name="sources-csv",
+    ),
+    path(
+        "sources.json",
+        views.list_export,
+        {"name": "sources", "fmt": "json"},
+        name="sources-json",
+    ),
     path("data/knowledge-base.json", views.dataset, name="dataset"),
     path("data/", views.data_index, name="data"),
     path("data/knowledge-base.zip", views.data_package, name="data-package"),

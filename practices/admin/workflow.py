@@ -486,7 +486,8 @@ class WorkflowAdminMixin:
         so it is validated and saved exactly like an edit of a draft (revision
         check, inline rows, tags, history). The record's row stays locked from
         reading the pending change to deleting it, so a curator's newer edit
-        waits, then is refused as a conflict; it is never deleted unpublished."""
+        waits, then is merged with the published one or shown beside it; it is
+        never deleted unpublished."""
         with transaction.atomic():
             try:
                 pending = pending_change_locked(obj, seen)
