@@ -104,7 +104,10 @@ def test_wide_tables_scroll_in_their_own_box_from_the_keyboard(phone):
     region.focus()
     phone.keyboard.press("ArrowRight")
     phone.keyboard.press("End")
-    assert region.evaluate("el => el.scrollLeft") > 0
+    # Keyboard scrolling is animated: wait for the box to have moved.
+    phone.wait_for_function(
+        "el => el.scrollLeft > 0", arg=region.element_handle(), timeout=5000
+    )
     assert phone.evaluate("window.scrollX") == 0
 
 
