@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from practices.admin import workflow as workflow_admin
 from practices.models import Finding, PendingChange, Status
 
 from .factories import (
@@ -254,3 +255,39 @@ def test_a_colleagues_inline_edit_of_a_draft_is_kept_by_a_merge(
     assert finding.title == "Alice's finding title"
     assert initiative.title == "Bob's initiative title"
     assert Finding.objects.count() == 1
+
+
+def test_a_save_while_the_pending_change_is_being_read_is_not_overwritten(
+    alice,  # noqa: F811
+    bob,  # noqa: F811
+    live,
+    monkeypatch,
+):
+    """Alice saves between Bob's form reading the pending change and the rest of his
+    page (the soak, bench/soak.py, lost an edit here): Bob's save must not replace
+    her pending change with one that never showed her words."""
+    url = change_url(live)
+    alice.post(url, admin_form_data(alice.get(url)) | {"discussion": "First."})
+    alices_form = admin_form_data(alice.get(url))
+    real = workflow_admin.pending_change
+
+    def pending_change_then_alice_saves(obj):
+        pending = real(obj)
+        monkeypatch.setattr(workflow_admin, "pending_change", real)
+        alice.post(url, alices_form | {"discussion": "First. Alice's words."})
+        return pending
+
+    monkeypatch.setattr(
+        workflow_admin, "pending_change", pending_change_then_alice_saves
+    )
+    opened = bob.get(url)
+    assert "NOT saved" not in opened.content.decode()  # opening is not saving
+    bobs_form = admin_form_data(opened)
+    assert bobs_form["discussion"] == "First."  # read before Alice's save
+    response = bob.post(url, bobs_form | {"discussion": "First. Bob's words."})
+
+    assert response.status_code == 200  # both changed it: shown, nothing saved
+    assert "Alice&#x27;s words" in response.content.decode()
+    assert PendingChange.objects.get().data["discussion"] == [
+        "First. Alice's words."
+    ]

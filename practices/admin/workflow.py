@@ -247,9 +247,14 @@ class WorkflowAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "GET" and object_id is not None:
             obj = self.get_object(request, unquote(object_id))
+            # The revision is read (with `obj`) before the pending change: a save
+            # between the two reads then makes this form stale, so saving it merges
+            # instead of overwriting the newer pending change it never showed.
             pending = pending_change(obj) if obj is not None else None
             if pending is not None:
-                request._kb_pending_shown = self._pending_data(obj, pending)
+                request._kb_pending_shown = self._pending_data(
+                    obj, pending, obj.revision
+                )
                 # The bound form is validated while the page renders (its
                 # revision check locks the row): render inside a transaction.
                 with transaction.atomic(using=router.db_for_write(self.model)):
@@ -267,12 +272,16 @@ class WorkflowAdminMixin:
             return super().form_data_now(request, obj)
         return self._pending_data(obj, pending)
 
-    def _pending_data(self, obj, pending):
-        """The pending change as form data, at the record's current revision."""
+    def _pending_data(self, obj, pending, revision=None):
+        """The pending change as form data, at `revision`: one read no later than
+        the pending change (by default the record's revision now, right only while
+        the row is locked)."""
         data = QueryDict(mutable=True)
         for key, values in pending.data.items():
             data.setlist(key, values)
-        data["loaded_revision"] = str(revision_current(type(obj), obj.pk, lock=False))
+        if revision is None:
+            revision = revision_current(type(obj), obj.pk, lock=False)
+        data["loaded_revision"] = str(revision)
         return data
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -286,6 +295,11 @@ class WorkflowAdminMixin:
                 if not args and "data" not in form_kwargs:
                     form_kwargs["data"] = shown
                 super().__init__(*args, **form_kwargs)
+
+            def check_revision(self, loaded_revision):
+                # Only shown, not saved: a colleague's save since it was read is
+                # merged when this form is saved, not reported as it opens.
+                return None
 
         return PendingForm
 
