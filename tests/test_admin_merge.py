@@ -288,6 +288,4 @@ def test_a_save_while_the_pending_change_is_being_read_is_not_overwritten(
 
     assert response.status_code == 200  # both changed it: shown, nothing saved
     assert "Alice&#x27;s words" in response.content.decode()
-    assert PendingChange.objects.get().data["discussion"] == [
-        "First. Alice's words."
-    ]
+    assert PendingChange.objects.get().data["discussion"] == ["First. Alice's words."]
