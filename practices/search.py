@@ -60,6 +60,10 @@ SUGGESTION_CUTOFF = 0.75
 # pg_trgm's word similarity above which a title's word is considered (PostgreSQL).
 WORD_SIMILARITY = 0.5
 RESULTS_PER_KIND = 20
+# How many records of each part of the window are ranked (PostgreSQL, stored-vector
+# kinds): ranking every match of a common word read tens of thousands of rows at
+# 100,000 practices (bench/README.md, "Uncached search").
+RANK_WINDOW = 200
 
 # Too common to narrow a search: dropped from queries on both databases (PostgreSQL
 # would drop them anyway, FTS5 would require them).
@@ -259,6 +263,8 @@ def exact_matches(queryset, q):
         return queryset.none()
     spec = SPEC_BY_MODEL[queryset.model]
     vector_or_column = stored_or_computed_vector(spec)
+    if has_stored_vector(spec.model):
+        queryset = rank_window(queryset, query)
     return (
         queryset.alias(
             search=vector_or_column,
@@ -267,6 +273,29 @@ def exact_matches(queryset, q):
         .filter(search=query)
         .order_by(F("rank").desc(), spec.title)
     )
+
+
+def rank_window(queryset, query):
+    """`queryset` narrowed to the candidates worth ranking for `query` (PostgreSQL,
+    stored-vector kinds): up to RANK_WINDOW records matching it in the title, as
+    many carrying a matching tag, and as many matching anywhere, each part read
+    through its own index and capped. Title and tag matches rank first, so the best
+    results are among them whenever there are any; when one part holds more than
+    the window, which of them are ranked follows the index's order."""
+    spec = SPEC_BY_MODEL[queryset.model]
+    unordered = queryset.order_by()
+    parts = [
+        # The expression migration 0012 indexes.
+        unordered.alias(title_vector=SearchVector(spec.title, config=CONFIG)).filter(
+            title_vector=query
+        ),
+        unordered.filter(search_vector=query),
+    ]
+    if hasattr(spec.model, "tags"):
+        tags = Tag.objects.alias(name_vector=SearchVector("name", config=CONFIG))
+        parts.append(unordered.filter(tags__in=tags.filter(name_vector=query)))
+    first, *rest = (part.values("pk")[:RANK_WINDOW] for part in parts)
+    return queryset.filter(pk__in=first.union(*rest, all=True))
 
 
 def similar_matches(queryset, q):
@@ -397,12 +426,11 @@ def search(q):
 
     One query per kind, whatever the number of matches. When nothing matches, "did
     you mean" looks for a better spelling of each word that matches nothing, and
-    the hits for it follow, marked `similar`. On PostgreSQL, when the exact matches
-    of every kind add up to fewer than a page (RESULTS_PER_KIND), one more query
-    per kind adds records whose titles are similar to the query (also `similar`).
-    That pass is not run for a query that already found plenty: it rechecks every
-    title sharing a few letters with the query (16,000 for "forced labour" at
-    100,000 practices), the slower half of a search.
+    the hits for it follow, marked `similar`. On PostgreSQL, when that finds
+    nothing either, one more query per kind adds records whose titles are similar
+    to the query (also `similar`). That pass runs only then: it rechecks every
+    title sharing a few letters with the query (25,000 titles and about a second
+    for "victim services" at 100,000 practices, bench/README.md).
     """
     q = (q or "").strip()
     if not q:
@@ -420,18 +448,9 @@ def search(q):
                     exact_matches(_searchable(spec), suggestion)[:RESULTS_PER_KIND]
                 )
     # A suggestion that found something is the better help: no trigram pass then.
-    if (
-        is_postgres()
-        and not any(similar for _, _, similar in found)
-        and sum(len(records) for _, records, _ in found) < RESULTS_PER_KIND
-    ):
-        for spec, records, similar in found:
-            if len(records) < RESULTS_PER_KIND:
-                similar.extend(
-                    similar_matches(_searchable(spec), q).exclude(
-                        pk__in=[r.pk for r in records]
-                    )[: RESULTS_PER_KIND - len(records)]
-                )
+    if is_postgres() and not any(records or similar for _, records, similar in found):
+        for spec, _, similar in found:
+            similar.extend(similar_matches(_searchable(spec), q)[:RESULTS_PER_KIND])
     words = terms(q) + [w for forms in query_words(q) for w in forms]
     similar_words = words + terms(suggestion)
     groups = []

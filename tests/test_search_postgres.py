@@ -44,17 +44,32 @@ def test_small_misspellings_still_find_the_record(client):
     )
 
 
-def test_similar_words_come_after_few_exact_matches_and_are_labelled(client):
+def test_few_exact_matches_are_not_padded_with_similar_titles(client):
+    """Similar titles are looked for only when nothing matched: the pass rechecks
+    every title sharing a few letters with the query, about a second at 100,000
+    practices (bench/README.md)."""
     f.make_practice("Labour inspections", recommendation="Inspect workplaces.")
     f.make_practice("Labor inspectors", recommendation="Train inspectors.")
     response = client.get("/search/?q=labour+inspections")
     (group,) = response.context["groups"]
     assert [(h.record.title, h.similar) for h in group["hits"]] == [
-        ("Labour inspections", False),
-        ("Labor inspectors", True),
+        ("Labour inspections", False)
+    ]
+    assert "similar words" not in response.content.decode()
+
+
+def test_titles_like_the_query_are_shown_when_no_better_spelling_is_found(
+    client, monkeypatch
+):
+    f.make_practice("Labor inspectors", recommendation="Train inspectors.")
+    monkeypatch.setattr(search, "did_you_mean", lambda q: "")
+    response = client.get("/search/?q=labour+inspectorate")
+    (group,) = response.context["groups"]
+    assert [(h.record.title, h.similar) for h in group["hits"]] == [
+        ("Labor inspectors", True)
     ]
     html = response.content.decode()
-    assert "Few exact matches; also showing similar words." in html
+    assert "No exact matches for “labour inspectorate”; showing similar words" in html
     assert "Similar words" in html
 
 
@@ -67,6 +82,34 @@ def test_no_similar_words_when_exact_matches_fill_a_page(client):
     assert len(titles) == search.RESULTS_PER_KIND
     assert "Labor inspectors" not in titles
     assert "similar words" not in response.content.decode()
+
+
+def test_the_rank_window_is_read_through_the_title_and_tag_indexes():
+    f.make_practice("Task forces", tags=["task force"])
+    queryset = search.exact_matches(BestPractice.objects.all(), "task")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "bestpractice_title_gin" in plan
+    assert "taggit_tag_name_search_gin" in plan
+    assert "bestpractice_search_gin" in plan
+
+
+def test_a_title_match_outside_the_first_body_matches_still_ranks_first(
+    monkeypatch,
+):
+    """The window ranks title and tag matches whatever their number of body
+    matches: a record titled with the word is found even when more records than
+    the window mention it only in their text."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    for n in range(6):
+        f.make_practice(f"Practice {n}", recommendation="Run a hotline.")
+    f.make_practice("Hotline for victims", recommendation="Answer calls.")
+    f.make_practice("Helplines", recommendation="Answer.", tags=["hotline"])
+    matches = search.exact_matches(BestPractice.objects.all(), "hotline")
+    found = list(matches[:2])
+    assert {record.title for record in found} == {"Hotline for victims", "Helplines"}
+    assert matches.count() == 5  # the two, and the window's 3 of 6 body matches
 
 
 def test_the_search_indexes_serve_the_query():
