@@ -26,6 +26,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
@@ -324,8 +325,10 @@ def _public_response(request, response, etag, token, status):
 
 
 def _has_pending_messages(request):
-    storage = getattr(request, "_messages", None)
-    return bool(storage is not None and (storage._queued_messages or storage.used))
+    storage = messages.get_messages(request)
+    # len() counts messages queued by this request and any carried in (read, not
+    # consumed); `used`: the page showed some.
+    return bool(len(storage) or getattr(storage, "used", False))
 
 
 def _for_this_visitor_only(request, response):
