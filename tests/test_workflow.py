@@ -649,3 +649,23 @@ def test_bulk_actions_wait_for_a_drafts_pending_change_to_be_saved(
         assert edited.status == Status.DRAFT
     assert PendingChange.objects.exists()
     assert Client().get(edited.get_absolute_url()).status_code == 404
+
+
+def test_restoring_a_published_version_of_a_draft_keeps_it_a_draft(client, curator, db):
+    """A curator cannot publish: restoring the version a withdrawn practice had
+    while it was public restores its words, and it stays unpublished."""
+    practice = make_practice(title="Once public")
+    public_version = practice.history.order_by("history_date").first()
+    practice.status = Status.DRAFT
+    practice.title = "Now a draft"
+    practice.save()
+    restore = reverse(
+        "admin:practices_bestpractice_simple_history",
+        args=[practice.pk, public_version.pk],
+    )
+    assert (
+        curator.post(restore, admin_form_data(curator.get(restore))).status_code == 302
+    )
+    practice.refresh_from_db()
+    assert (practice.title, practice.status) == ("Once public", Status.DRAFT)
+    assert client.get(practice.get_absolute_url()).status_code == 404

@@ -70,6 +70,17 @@ def change_reason(request, model, form):
     return ": ".join(parts)[:REASON_LENGTH]
 
 
+def keep_publication_state(obj, form):
+    """Restoring a version restores what it said, not whether it was public: the
+    fields the form does not offer (a curator's status, anyone's publication date)
+    stay as they are now, so an old published version of a draft is not published
+    again without an editor."""
+    kept = [name for name in ("status", "published_at") if name not in form.fields]
+    now = type(obj)._default_manager.filter(pk=obj.pk).values(*kept).first()
+    for name, value in (now or {}).items():
+        setattr(obj, name, value)
+
+
 def _report(modeladmin, request, changed, refused, done):
     count = len(changed)
     noun = (
@@ -139,6 +150,8 @@ class RecordAdmin(SimpleHistoryAdmin):
         reason = change_reason(request, self.model, form)
         if reason:
             obj._change_reason = reason
+        if change and getattr(request, "_kb_restoring", None) is not None:
+            keep_publication_state(obj, form)
         loaded = form.cleaned_data.get("loaded_revision") if change else None
         record_save_checked(obj, loaded, request.user)
         save_m2m = form.save_m2m
