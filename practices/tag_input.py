@@ -3,6 +3,7 @@ and asks before a save creates a new tag, so a typo does not become a tag."""
 
 import difflib
 
+from django.forms import Script
 from django.utils.html import format_html, format_html_join
 from taggit.forms import TagWidget
 from taggit.models import Tag
@@ -17,12 +18,15 @@ class TagSuggestWidget(TagWidget):
     script tag-suggest.js extends the suggestions to the tag being typed."""
 
     class Media:
-        js = ["js/tag-suggest.js"]
+        # Deferred: the admin puts form media in the <head>, before the input exists.
+        js = [Script("js/tag-suggest.js", defer=True)]
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = dict(attrs or {})
         list_id = f"{attrs.get('id') or 'id_' + name}-suggestions"
         attrs.update({"list": list_id, "autocomplete": "off", "data-tag-suggest": ""})
+        # As wide as the admin's text areas: the tags chosen so far stay in view.
+        attrs["class"] = f"{attrs.get('class', '')} vLargeTextField".strip()
         names = Tag.objects.order_by("name").values_list("name", flat=True)
         options = format_html_join("", '<option value="{}">', ((n,) for n in names))
         return format_html(

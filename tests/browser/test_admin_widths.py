@@ -5,7 +5,7 @@ artifacts/admin-widths/."""
 import pytest
 from django.db.models import Count
 
-from practices.models import Finding
+from practices.models import BestPractice, Finding
 
 from .support import DESKTOP, artifact_dir
 from .test_journeys import ADMIN, log_in
@@ -41,3 +41,23 @@ def test_finding_and_initiative_forms_need_no_horizontal_scrolling(
     # From the initiative form, the finding's figures are one link away.
     page.get_by_role("link", name=f"Edit or add the figures of “{finding}”").click()
     assert page.url.endswith(f"/finding/{finding.pk}/change/#figures-group")
+
+
+def test_the_tags_input_suggests_the_tag_being_typed(site, page, new_curator):
+    """Browsers match a datalist against the whole input: the script offers "the
+    tags so far, <tag>", so the second tag is suggested too."""
+    new_curator("tara")
+    practice = BestPractice.objects.exclude(tags=None).order_by("pk").first()
+    first = practice.tags.order_by("name").first().name
+    log_in(page, "tara")
+    page.goto(f"{ADMIN}practices/bestpractice/{practice.pk}/change/")
+    tags = page.locator("input[data-tag-suggest]")
+    tags.fill("")
+    tags.press_sequentially(f"{first}, ")
+    values = page.eval_on_selector_all(
+        "#id_tags-suggestions option", "options => options.map(o => o.value)"
+    )
+    assert values and all(value.startswith(f"{first}, ") for value in values)
+    assert f"{first}, {first}" not in values  # a chosen tag is not offered again
+    box = tags.bounding_box()
+    assert box["width"] >= 400  # the tags chosen so far stay in view
