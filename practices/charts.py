@@ -48,6 +48,14 @@ def figure_text(figure):
     return f"{figure_number(figure)} {figure.unit}".strip()
 
 
+def figure_line(figure):
+    """The figure in one line: 'Göteborg, 1998: 286 women', its place and year (said
+    once: labels often carry the year already) before the number with its unit."""
+    has_year = figure.year and str(figure.year) not in figure.label
+    where = f", {figure.year}" if has_year else ""
+    return f"{figure.label}{where}: {figure_text(figure)}"
+
+
 def comparable_figures(figures):
     """The figures worth charting: two or more sharing one unit, else an empty list."""
     figures = list(figures)

@@ -25,8 +25,21 @@ def test_the_initiative_form_lists_each_findings_figures_and_links_to_them(
     alice,  # noqa: F811
     finding,
 ):
+    FindingFigure.objects.create(
+        finding=finding,
+        label="Göteborg, 1998",
+        year=1998,
+        qualifier="between",
+        value=105,
+        value_max=130,
+        unit="women",
+        position=2,
+    )
     page = alice.get(change_url(finding.initiative)).content.decode()
-    assert "Calls in 2008: 300.00 cases" in page
+    # As the public pages and exports write them: no trailing zeros, the range
+    # whole, the year said once.
+    assert "<li>Calls in 2008: 300 cases</li>" in page
+    assert "<li>Göteborg, 1998: between 105–130 women</li>" in page
     link = reverse("admin:practices_finding_change", args=[finding.pk])
     assert f'href="{link}#figures-group"' in page
     assert "Edit or add the figures of “Calls a month”" in page

@@ -14,6 +14,7 @@ from ..admin_forms import (
     PracticeSourceFormSet,
     RevisionCheckedInlineFormSet,
 )
+from ..charts import figure_line
 from ..imports.resources import (
     BestPracticeResource,
     FindingResource,
@@ -104,18 +105,7 @@ class FindingInline(admin.StackedInline):
             return "Save first; then add the finding's figures from here."
         url = reverse("admin:practices_finding_change", args=[obj.pk])
         figures = format_html_join(
-            "",
-            "<li>{}: {}{} {}{}</li>",
-            (
-                (
-                    figure.label,
-                    f"{figure.qualifier} " if figure.qualifier else "",
-                    figure.value,
-                    figure.unit,
-                    f" ({figure.year})" if figure.year else "",
-                )
-                for figure in obj.figures.all()
-            ),
+            "", "<li>{}</li>", ((figure_line(figure),) for figure in obj.figures.all())
         )
         return format_html(
             '{}<a href="{}#figures-group">{} the figures of “{}”</a>',

@@ -24,6 +24,7 @@ from django.db.models import CharField, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Cast, JSONObject
 from taggit.models import Tag
 
+from ..charts import figure_line
 from ..models import (
     Basis,
     FindingFigure,
@@ -127,18 +128,7 @@ def _figures(obj):
         ]
     else:
         figures = obj.figures.all()
-    return [_figure(f) for f in figures]
-
-
-def _figure(figure):
-    number = f"{figure.value.normalize():f}"
-    if figure.value_max is not None:
-        number += f"–{figure.value_max.normalize():f}"
-    text = " ".join(p for p in (figure.qualifier, number, figure.unit) if p)
-    # Labels often carry the year already ("Göteborg, 1998"): say it once.
-    has_year = figure.year and str(figure.year) not in figure.label
-    where = f", {figure.year}" if has_year else ""
-    return f"{figure.label}{where}: {text}"
+    return [figure_line(f) for f in figures]
 
 
 def _common_head(kind_url_help):
