@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from practices.models import BestPractice, Finding, Status
+from practices.models import BestPractice, Finding, PendingChange, Status
 from practices.services import tags_merge
+from practices.workflow import record_link
 
 from .factories import (
     CURATOR_PASSWORD,
@@ -67,10 +68,20 @@ def test_bulk_publish_asks_first_then_publishes_every_selected_draft(editor):
 
 def test_bulk_unpublish_asks_first_then_moves_records_back_to_draft(editor):
     practices = [make_practice(status=Status.PUBLISHED) for _ in range(2)]
+    curator = make_curator("carol")
+    PendingChange.objects.create(
+        **record_link(practices[0]), data={"title": ["Edited"]}, edited_by=curator
+    )
     confirm = run_action(editor, BestPractice, "unpublish", practices)
     page = confirm.content.decode()
     assert "unpublish 2 best practices" in page
-    assert "disappear from its public page, the lists and search" in page
+    assert "disappear from their public pages, the lists and search" in page
+    # The editor is told which records hold a curator's unpublished edit.
+    assert (
+        f"{practices[0]} (Published; pending changes by carol, kept in its form "
+        "for when it is published again)"
+    ) in page
+    assert f"{practices[1]} (Published)" in page
     assert BestPractice.objects.published().count() == 2
 
     run_action(editor, BestPractice, "unpublish", practices, post="yes")

@@ -56,7 +56,7 @@ SUBMIT_BUTTON = "_submit_review"
 
 # What a public record appears on: said on every confirmation of a bulk action.
 PUBLIC_PLACES = (
-    "its public page, the lists and search, the Atom feeds, the CSV and JSON "
+    "their public pages, the lists and search, the Atom feeds, the CSV and JSON "
     "exports, the data package, the API and the sitemap"
 )
 
@@ -619,7 +619,9 @@ class WorkflowAdminMixin:
             "title": "Are you sure?",
             "opts": self.model._meta,
             "action": action,
-            "records": records,
+            # (record, its pending change or None): unpublishing keeps a pending
+            # change in the record's form, so the editor is told it exists.
+            "records": [(record, pending_change(record)) for record in records],
             "count_text": _bulk_noun(self.model, len(records)),
             "public_count_text": _bulk_noun(self.model, len(public)),
             "public_places": PUBLIC_PLACES,
