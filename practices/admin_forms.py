@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from taggit.utils import parse_tags
 
-from .merge import SnapshotInvalid, snapshot_load
+from .merge import BOOKKEEPING, SnapshotInvalid, snapshot_load
 from .models import BestPractice, Finding, FindingFigure, Status
 from .services import revision_current
 from .tag_input import (
@@ -199,7 +199,7 @@ class ContentAdminForm(forms.ModelForm):
         return [
             name
             for name in super().changed_data
-            if name not in ("loaded_revision", "loaded_values", "change_reason")
+            if name not in BOOKKEEPING
         ]
 
     def clean_slug(self):

@@ -16,9 +16,12 @@ from django.http import QueryDict
 from taggit.forms import TagField
 from taggit.utils import edit_string_for_tags
 
+# The signing salt of the snapshots. Its text is arbitrary, but changing it would
+# invalidate every change form open at the time.
 SALT = "practices.admin.merge.loaded_values"
-# Form data that is bookkeeping, not what the form shows: never compared or merged.
-BOOKKEEPING = {"loaded_revision", "loaded_values", "change_reason"}
+# The admin forms' own fields that are bookkeeping, not what the form shows: never
+# compared or merged, and never a change by themselves (admin_forms.py).
+BOOKKEEPING = frozenset({"loaded_revision", "loaded_values", "change_reason"})
 # The checkboxes "Use their version" of a re-shown conflict, one per field.
 USE_THEIRS = "merge_use_theirs"
 

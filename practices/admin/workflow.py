@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from .. import versions
-from ..merge import USE_THEIRS
+from ..merge import BOOKKEEPING, USE_THEIRS
 from ..models import PendingChange, Status
 from ..preview import preview_response
 from ..services import records_send_to_review, revision_claim, revision_current
@@ -43,14 +43,14 @@ from ..workflow import (
     version_withdraw,
 )
 
-# Form data that is bookkeeping or a button, not the curator's edit.
-NOT_EDITS = {
+# Form data that is bookkeeping or a button, not the curator's edit. The reason for
+# the change is kept with it: the published version's history row gives it.
+NOT_EDITS = (BOOKKEEPING - {"change_reason"}) | {
     "csrfmiddlewaretoken",
-    "loaded_revision",
-    "loaded_values",
     USE_THEIRS,
     "_save",
     "_continue",
+    "_addanother",
 }
 SUBMIT_BUTTON = "_submit_review"
 
