@@ -24,7 +24,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 # After changing a template or a marked string: update the catalogues, then
 # translate the new entries (docs/i18n.md).
 messages: $(STAMP)
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --locale es --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'staticfiles/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --locale es --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'staticfiles/*' --add-location file
 
 # Install, create the SQLite database, load the content (only into an empty
 # database) and serve the site at http://127.0.0.1:8000/.

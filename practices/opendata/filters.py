@@ -13,8 +13,7 @@ from typing import NamedTuple
 import django_filters as df
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -80,7 +79,7 @@ class Sort:
 
 def sort_filter(sorts):
     return df.ChoiceFilter(
-        label=_lazy("Sort by"),
+        label=gettext_lazy("Sort by"),
         method="keep",
         choices=[(key, sort.label) for key, sort in sorts.items()],
         empty_label=None,
@@ -101,7 +100,7 @@ class RecordFilterSet(df.FilterSet):
     SORTS = {}
 
     q = df.CharFilter(
-        label=_lazy("Words"),
+        label=gettext_lazy("Words"),
         method="filter_words",
         max_length=MAX_TEXT,
         help_text="Words that must all appear (on PostgreSQL: full-text search with "
@@ -280,7 +279,7 @@ class RecordFilterSet(df.FilterSet):
 
 def _tag_filter():
     return SlugListFilter(
-        label=_lazy("Tags"),
+        label=gettext_lazy("Tags"),
         method="filter_tags",
         help_text=f"Tag slugs, repeatable (?tag=a&tag=b); a record must carry all of "
         f"them. At most {MAX_TAGS}; unknown tags are left out with a message.",
@@ -289,7 +288,7 @@ def _tag_filter():
 
 def _jurisdiction_filter():
     return df.CharFilter(
-        label=_lazy("Jurisdiction"),
+        label=gettext_lazy("Jurisdiction"),
         method="filter_jurisdiction",
         max_length=MAX_TEXT,
         help_text="A jurisdiction's slug; takes in everything below it (a country "
@@ -299,14 +298,14 @@ def _jurisdiction_filter():
 
 def _updated_since_filter():
     return df.DateFilter(
-        label=_lazy("Updated since"),
+        label=gettext_lazy("Updated since"),
         field_name="updated__date",
         lookup_expr="gte",
         help_text="Only records changed on or after this date (YYYY-MM-DD, UTC).",
     )
 
 
-THEME_LABEL = _lazy("Theme")
+THEME_LABEL = gettext_lazy("Theme")
 
 
 def _theme_filter(label=THEME_LABEL, method=None):
@@ -314,7 +313,7 @@ def _theme_filter(label=THEME_LABEL, method=None):
     return df.ChoiceFilter(
         label=label,
         choices=Theme.choices,
-        empty_label=_lazy("Any theme"),
+        empty_label=gettext_lazy("Any theme"),
         help_text="prevention, protection, prosecution or partnership (the 4P "
         "framework).",
         **extra,
@@ -324,14 +323,14 @@ def _theme_filter(label=THEME_LABEL, method=None):
 class PracticeFilterSet(RecordFilterSet):
     SORTS = {
         "": Sort(
-            _lazy("Country, then source order"),
+            gettext_lazy("Country, then source order"),
             ["jurisdiction__name", "position", "title"],
         ),
-        "title": Sort(_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
+        "title": Sort(gettext_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
         "updated": Sort(
-            _lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+            gettext_lazy("Recently updated"), ["-updated", "title"], ("-updated",)
         ),
-        "theme": Sort(_lazy("Theme"), ["theme", "title"], ("theme", "slug")),
+        "theme": Sort(gettext_lazy("Theme"), ["theme", "title"], ("theme", "slug")),
     }
     tag = _tag_filter()
     jurisdiction = _jurisdiction_filter()
@@ -346,16 +345,20 @@ class PracticeFilterSet(RecordFilterSet):
 
 class InitiativeFilterSet(RecordFilterSet):
     SORTS = {
-        "": Sort(_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
-        "start": Sort(_lazy("Start year (newest first)"), ["-start_year", "title"]),
-        "updated": Sort(
-            _lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+        "": Sort(gettext_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
+        "start": Sort(
+            gettext_lazy("Start year (newest first)"), ["-start_year", "title"]
         ),
-        "jurisdiction": Sort(_lazy("Jurisdiction"), ["jurisdiction__name", "title"]),
+        "updated": Sort(
+            gettext_lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+        ),
+        "jurisdiction": Sort(
+            gettext_lazy("Jurisdiction"), ["jurisdiction__name", "title"]
+        ),
     }
     tag = _tag_filter()
     jurisdiction = _jurisdiction_filter()
-    theme = _theme_filter(_lazy("Theme of its practices"), method="filter_theme")
+    theme = _theme_filter(gettext_lazy("Theme of its practices"), method="filter_theme")
     updated_since = _updated_since_filter()
     sort = sort_filter(SORTS)
 
@@ -371,25 +374,27 @@ class InitiativeFilterSet(RecordFilterSet):
 
 class FindingFilterSet(RecordFilterSet):
     SORTS = {
-        "": Sort(_lazy("Jurisdiction, then title"), ["jurisdiction__name", "title"]),
-        "title": Sort(_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
+        "": Sort(
+            gettext_lazy("Jurisdiction, then title"), ["jurisdiction__name", "title"]
+        ),
+        "title": Sort(gettext_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
         "updated": Sort(
-            _lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+            gettext_lazy("Recently updated"), ["-updated", "title"], ("-updated",)
         ),
     }
     tag = _tag_filter()
     jurisdiction = _jurisdiction_filter()
     theme = _theme_filter(method="filter_theme")
     basis = df.ChoiceFilter(
-        label=_lazy("Type of support"),
+        label=gettext_lazy("Type of support"),
         choices=Basis.choices,
-        empty_label=_lazy("Any type of support"),
+        empty_label=gettext_lazy("Any type of support"),
         help_text="Who measured or judged what: " + "; ".join(Basis.values) + ".",
     )
     kind = df.ChoiceFilter(
-        label=_lazy("Kind"),
+        label=gettext_lazy("Kind"),
         choices=Finding.Kind.choices,
-        empty_label=_lazy("Any kind"),
+        empty_label=gettext_lazy("Any kind"),
         help_text="What the finding is: " + "; ".join(Finding.Kind.values) + ".",
     )
     updated_since = _updated_since_filter()
@@ -413,16 +418,16 @@ class FindingFilterSet(RecordFilterSet):
 
 class SourceFilterSet(RecordFilterSet):
     SORTS = {
-        "": Sort(_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
-        "year": Sort(_lazy("Year (newest first)"), ["-year", "title"]),
+        "": Sort(gettext_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
+        "year": Sort(gettext_lazy("Year (newest first)"), ["-year", "title"]),
         "updated": Sort(
-            _lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+            gettext_lazy("Recently updated"), ["-updated", "title"], ("-updated",)
         ),
     }
     kind = df.ChoiceFilter(
-        label=_lazy("Kind"),
+        label=gettext_lazy("Kind"),
         choices=Source.Kind.choices,
-        empty_label=_lazy("Any kind"),
+        empty_label=gettext_lazy("Any kind"),
         help_text="What the source is: " + "; ".join(Source.Kind.values) + ".",
     )
     updated_since = _updated_since_filter()
