@@ -5,8 +5,8 @@ English pages keep their unprefixed URLs (every cited address still answers);
 French and Spanish pages live under /fr/ and /es/. An unprefixed page is always
 English; a visitor whose language cookie or, without one, Accept-Language prefers
 French or Spanish is redirected to the prefixed page before the page cache is
-consulted, so a cached English page is never served to them. Choosing a language
-in the switcher sets the cookie, so choosing English sticks.
+consulted, so a cached English page is never served to them. Choosing English in
+the switcher sets that cookie, so the choice sticks.
 """
 
 from urllib.parse import urlencode
@@ -96,9 +96,12 @@ class AdminLanguageMiddleware:
 
 @never_cache
 def choose_language(request, code):
-    """The switcher's links: remember the language chosen (a cookie) and go to
-    the same page in it. A GET, so the switcher is plain links that work without
-    JavaScript; a forged link can only change someone's language."""
+    """The switcher's links: go to the same page in language `code`. Choosing
+    English is remembered (a cookie), so a reader whose browser asks for French
+    is not sent back to /fr/ from the English pages; choosing French or Spanish
+    forgets it, and their pages carry their prefix anyway. A GET, so the switcher
+    is plain links that work without JavaScript; a forged link can only change
+    someone's language."""
     if code not in dict(settings.LANGUAGES):
         raise Http404("No such language")
     next_url = request.GET.get("next", "/")
@@ -107,6 +110,14 @@ def choose_language(request, code):
     ) or not next_url.startswith("/"):
         return HttpResponseBadRequest("The page to return to must be on this site.")
     response = HttpResponseRedirect(_translate(next_url, code))
+    if code != settings.LANGUAGE_CODE:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
@@ -134,13 +145,14 @@ def alternates(request):
 
 
 def switcher_links(request):
-    """[(code, name, URL of the chooser, is current)] for the switcher. Outside
-    the public site (an error page), it leads to the home page in each language."""
+    """[(code, name, URL of the chooser, is current)] for the switcher, each
+    leading to the current page in that language with its query string. Outside
+    the public site (an error page), to the home page in each language."""
     current = translation.get_language()
     if _is_public_page(request.path_info):
         next_url = request.get_full_path()
     else:
-        next_url = reverse("practices:home")
+        next_url = _translate(reverse("practices:home"), current)
     return [
         (
             code,

@@ -1,11 +1,12 @@
 """The sitemap: every published detail page with its last change. Addresses use
 the site's public address (practices/site.py).
 
-One section per kind and language ("practices" in English, "practices-fr", …),
-each entry listing the page in every language and the unprefixed English one as
-x-default (hreflang alternates, the same set from each language's entry). Django's
-own `i18n = True` mixes the languages within a section and materialises every
-item of it on each request, which costs too much at 100,000 records.
+Each page once, at its English (unprefixed) address, with its versions in every
+language as hreflang alternates, itself included, and the English one as
+x-default: one set, so the alternates are reciprocal by construction, and search
+engines find the French and Spanish pages through them. Django's own `i18n = True`
+would list each language as an entry of its own and materialise every item of a
+section on each request, which costs too much at 100,000 records.
 """
 
 from urllib.parse import urlsplit
@@ -27,14 +28,11 @@ from .site import site_url
 
 
 class _SiteSitemap(Sitemap):
-    # The language of this section's pages.
-    language = settings.LANGUAGE_CODE
-
     def path(self, item):
         return item.get_absolute_url()
 
     def location(self, item):
-        with translation.override(self.language):
+        with translation.override(settings.LANGUAGE_CODE):
             return self.path(item)
 
     def get_urls(self, page=1, site=None, protocol=None):
@@ -96,7 +94,7 @@ class PageSitemap(_SiteSitemap):
         return reverse(item)
 
 
-_SECTIONS = {
+SITEMAPS = {
     "pages": PageSitemap,
     "practices": _sitemap(BestPractice),
     "initiatives": _sitemap(Initiative),
@@ -104,17 +102,4 @@ _SECTIONS = {
     "findings": _sitemap(Finding),
     "sources": _sitemap(Source),
     "organizations": _sitemap(Organization),
-}
-
-
-def _in_language(section, code):
-    return type(f"{section.__name__}_{code}", (section,), {"language": code})
-
-
-SITEMAPS = {
-    name if code == settings.LANGUAGE_CODE else f"{name}-{code}": _in_language(
-        section, code
-    )
-    for code, _name in settings.LANGUAGES
-    for name, section in _SECTIONS.items()
 }

@@ -85,26 +85,40 @@ def test_files_feeds_and_the_api_are_never_redirected(client, practice):
         assert response.status_code == 200, url
 
 
-def test_the_switcher_keeps_the_page_and_its_filters_and_remembers_the_choice(
+def switcher(html):
+    nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+    return {
+        code: url.replace("&amp;", "&")
+        for url, code in re.findall(r'<a href="([^"]+)" lang="(\w+)"', nav)
+    }
+
+
+def test_the_switcher_keeps_the_page_and_its_filters_and_remembers_english(
     client, practice
 ):
-    page = client.get("/fr/practices/?tag=hotline&sort=title").content.decode()
-    switcher = re.search(r'<nav class="language-switcher".*?</nav>', page, re.S)
-    links = dict(re.findall(r'<a href="([^"]+)" lang="(\w+)"', switcher.group(0)))
-    english = {code: url for url, code in links.items()}["en"].replace("&amp;", "&")
-    assert parse_qs(urlsplit(english).query)["next"] == [
-        "/fr/practices/?tag=hotline&sort=title"
-    ]
-    response = client.get(english, HTTP_ACCEPT_LANGUAGE="fr")
+    page = "/fr/practices/?tag=hotline&sort=title"
+    links = switcher(client.get(page).content.decode())
+    for code in LANGUAGES:
+        assert parse_qs(urlsplit(links[code]).query)["next"] == [page]
+    response = client.get(links["en"], HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 302
     assert response["Location"] == "/practices/?tag=hotline&sort=title"
     # The choice sticks, over the browser's French.
     after = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="fr")
     assert after.status_code == 200 and html_lang(after) == "en"
-    spanish = client.get(
-        "/language/es/?next=/practices/%3Ftag%3Dhotline", HTTP_ACCEPT_LANGUAGE="fr"
-    )
-    assert spanish["Location"] == "/es/practices/?tag=hotline"
+    # From an English page: the same page under /es/; choosing Spanish forgets
+    # the choice of English, and the browser's language counts again.
+    response = client.get(switcher(after.content.decode())["es"])
+    assert response["Location"] == "/es/practices/?tag=hotline&sort=title"
+    assert html_lang(client.get(response["Location"])) == "es"
+    again = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert again["Location"] == "/fr/practices/"
+
+
+def test_the_switcher_on_a_missing_page_leads_home(client):
+    links = switcher(client.get("/fr/no-such-page/").content.decode())
+    assert client.get(links["es"])["Location"] == "/es/"
+    assert client.get(links["en"])["Location"] == "/"
 
 
 def test_the_switcher_refuses_other_sites_and_unknown_languages(client):
@@ -129,23 +143,24 @@ def test_hreflang_alternates_are_reciprocal_in_the_head(client, practice):
 
 
 def test_hreflang_alternates_are_reciprocal_in_the_sitemap(client, practice, settings):
+    """Each page once, at its English address, listing every language version
+    (itself included) and x-default; each of those pages lists the same set."""
     settings.SITE_URL = "https://kb.example.org"
-    index = client.get("/sitemap.xml").content.decode()
-    entries = {}
+    xml = client.get("/sitemap-practices.xml").content.decode()
+    entry = re.search(r"<url>.*?</url>", xml, re.S).group(0)
+    loc = re.search(r"<loc>([^<]+)</loc>", entry).group(1)
+    alternates = dict(re.findall(r'hreflang="([^"]+)" href="([^"]+)"', entry))
+    assert set(alternates) == {"en", "fr", "es", "x-default"}
+    assert alternates["en"] == alternates["x-default"] == loc
+    assert alternates["fr"] == f"https://kb.example.org/fr/practices/{practice.slug}/"
     for code in LANGUAGES:
-        section = "practices" if code == "en" else f"practices-{code}"
-        assert f"/sitemap-{section}.xml</loc>" in index
-        xml = client.get(f"/sitemap-{section}.xml").content.decode()
-        url = re.search(r"<url>.*?</url>", xml, re.S).group(0)
-        loc = re.search(r"<loc>([^<]+)</loc>", url).group(1)
-        alternates = dict(re.findall(r'hreflang="([^"]+)" href="([^"]+)"', url))
-        assert alternates[code] == loc
-        entries[code] = alternates
-    assert entries["en"] == entries["fr"] == entries["es"]
-    assert entries["en"]["fr"] == (
-        f"https://kb.example.org/fr/practices/{practice.slug}/"
+        page = client.get(urlsplit(alternates[code]).path).content.decode()
+        assert hreflangs(page) == alternates
+    pages = client.get("/sitemap-pages.xml").content.decode()
+    assert (
+        '<xhtml:link rel="alternate" hreflang="es" href="https://kb.example.org/es/about/"/>'
+        in pages
     )
-    assert entries["en"]["x-default"] == entries["en"]["en"]
 
 
 def test_the_admin_follows_the_chosen_language(client, practice):
