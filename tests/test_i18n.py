@@ -33,8 +33,11 @@ def catalogue(code, root=ROOT):
     text = (root / "locale" / code / "LC_MESSAGES" / "django.po").read_text()
     entries = {}
     for block in text.strip().split("\n\n")[1:]:
-        fields, flags, current = {}, [], None
+        fields, flags, places, current = {}, [], [], None
         for line in block.splitlines():
+            if line.startswith("#:"):
+                places += line[2:].split()
+                continue
             if line.startswith("#,"):
                 flags += [flag.strip() for flag in line[2:].split(",")]
                 continue
@@ -57,6 +60,7 @@ def catalogue(code, root=ROOT):
             "plural": unquote.get("msgid_plural"),
             "strings": [v for k, v in unquote.items() if k.startswith("msgstr")],
             "flags": flags,
+            "places": places,
         }
     return entries
 
@@ -255,6 +259,9 @@ def interface_text(html, content):
     return text
 
 
+ADMIN_PLACES = ("templates/admin/", "practices/admin/")
+
+
 def english_strings(code):
     """The catalogue's English strings worth looking for on a page in `code`:
     without placeholders (their text is split), as plain text, and not the same
@@ -263,6 +270,8 @@ def english_strings(code):
     translations = " ".join(s for e in entries.values() for s in e["strings"])
     found = []
     for (_context, msgid), entry in entries.items():
+        if all(place.startswith(ADMIN_PLACES) for place in entry["places"]):
+            continue  # the admin's own words (a column named "about")
         for english in filter(None, [msgid, entry["plural"]]):
             plain = unescape(re.sub(r"<[^>]+>", "", english)).strip()
             if "%(" in plain or "{" in plain or len(plain) < 4:

@@ -168,5 +168,8 @@ def test_the_admin_follows_the_chosen_language(client, practice):
     client.login(username="curator", password=f.CURATOR_PASSWORD)
     english = client.get("/admin/")
     assert html_lang(english).startswith("en")
+    assert "Curator dashboard" in english.content.decode()
     french = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr")
     assert html_lang(french) == "fr"
+    assert "Tableau de bord des curateurs" in french.content.decode()
+    assert "Contenu, relecture et publication" in french.content.decode()
