@@ -71,7 +71,13 @@ class LanguageRedirectMiddleware:
                 # Another visitor with another cookie or header gets another answer.
                 patch_vary_headers(response, ("Accept-Language", "Cookie"))
                 return response
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # LocaleMiddleware activates the page's language for this thread and
+            # leaves it there; whatever the thread runs next (another request's
+            # early middleware, a test) starts from the default again.
+            translation.deactivate()
         if unprefixed and response.get("Content-Type", "").startswith("text/html"):
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
