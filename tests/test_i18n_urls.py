@@ -173,3 +173,8 @@ def test_the_admin_follows_the_chosen_language(client, practice):
     assert html_lang(french) == "fr"
     assert "Tableau de bord des curateurs" in french.content.decode()
     assert "Contenu, relecture et publication" in french.content.decode()
+    form = client.get(
+        f"/admin/practices/bestpractice/{practice.pk}/change/",
+        HTTP_ACCEPT_LANGUAGE="es",
+    ).content.decode()
+    assert "Revisión y publicación" in form and "Estado: <strong>" in form
