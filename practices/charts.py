@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 # The chart is laid out in CSS pixels, not scaled from a viewBox: its text keeps
 # its size at any width (a 640-unit drawing shrunk onto a phone printed 8 px labels),
@@ -67,7 +68,7 @@ def comparable_figures(figures):
 
 def chart_description(title, figures):
     parts = "; ".join(f"{f.label}: {figure_text(f)}" for f in figures)
-    return f"Bar chart, {title}. {parts}."
+    return _("Bar chart, %(title)s. %(figures)s.") % {"title": title, "figures": parts}
 
 
 def finding_chart_svg(finding, figures=None):

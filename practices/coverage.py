@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import StrIndex, Substr
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from .models import (
@@ -41,25 +42,25 @@ CELL_LIST_LIMIT = 8
 # Short names for the compact count lines (a cell is narrow); the page's key gives
 # the full names of the rubric (Basis labels).
 BASIS_SHORT = {
-    Basis.EVALUATION: "outcome evaluation",
-    Basis.AUDIT: "audit",
-    Basis.RESEARCH: "research",
-    Basis.OFFICIAL: "official figures",
-    Basis.PROGRAMME: "programme’s figures",
-    Basis.POLL: "poll",
-    Basis.AUTHOR: "author’s assessment",
-    Basis.TESTIMONY: "testimony",
+    Basis.EVALUATION: _("outcome evaluation"),
+    Basis.AUDIT: _("audit"),
+    Basis.RESEARCH: _("research"),
+    Basis.OFFICIAL: _("official figures"),
+    Basis.PROGRAMME: _("programme’s figures"),
+    Basis.POLL: _("poll"),
+    Basis.AUTHOR: _("author’s assessment"),
+    Basis.TESTIMONY: _("testimony"),
 }
-NO_BASIS_SHORT = "unclassified"
-NO_BASIS_LABEL = "Type of support not recorded yet"
+NO_BASIS_SHORT = _("unclassified")
+NO_BASIS_LABEL = _("Type of support not recorded yet")
 
 # Heat classes by number of records in a cell (practices, initiatives and findings
 # together): (lowest count of the class, its CSS class, how the key reads).
 HEAT_BINS = [
-    (12, "heat-4", "12 or more"),
-    (6, "heat-3", "6 to 11"),
-    (3, "heat-2", "3 to 5"),
-    (1, "heat-1", "1 or 2"),
+    (12, "heat-4", _("12 or more")),
+    (6, "heat-3", _("6 to 11")),
+    (3, "heat-2", _("3 to 5")),
+    (1, "heat-1", _("1 or 2")),
 ]
 
 
@@ -224,7 +225,7 @@ def gap_map():
         "theme_rows": [
             row(label, "theme", value, themes, value) for value, label in Theme.choices
         ],
-        "total_row": row("Everything recorded", None, None, totals, None),
+        "total_row": row(_("Everything recorded"), None, None, totals, None),
         "tag_rows": [row(tag.name, "tag", tag.slug, by_tag, tag.pk) for tag in tags],
     }
 

@@ -4,6 +4,8 @@ record's evidence profile (its findings counted by basis)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Basis
 
 UNRECORDED = "unrecorded"
@@ -12,72 +14,107 @@ UNRECORDED = "unrecorded"
 # keeps it in step with Basis.
 RUBRIC = {
     Basis.EVALUATION: {
-        "means": "A study designed to measure whether an initiative changed what it "
-        "set out to change (fewer people trafficked, more victims helped, more "
-        "cases prosecuted), against a baseline or a comparison.",
-        "assign": "Only when the source reports such a study of this initiative's "
-        "outcomes. Counting an initiative's activity is not an evaluation of its "
-        "outcomes.",
-        "example": "None in the first content: the excerpt reports no evaluation of "
-        "outcomes.",
+        "means": _(
+            "A study designed to measure whether an initiative changed what it "
+            "set out to change (fewer people trafficked, more victims helped, more "
+            "cases prosecuted), against a baseline or a comparison."
+        ),
+        "assign": _(
+            "Only when the source reports such a study of this initiative's "
+            "outcomes. Counting an initiative's activity is not an evaluation of its "
+            "outcomes."
+        ),
+        "example": _(
+            "None in the first content: the excerpt reports no evaluation of outcomes."
+        ),
     },
     Basis.AUDIT: {
-        "means": "An inspection of how an initiative is run, by a body whose role "
-        "is to check it (an inspector general, an auditor).",
-        "assign": "When the text says such a body examined the initiative.",
-        "example": "The Office of the Inspector General's July 2008 finding on the "
-        "Human Trafficking Task Forces.",
+        "means": _(
+            "An inspection of how an initiative is run, by a body whose role "
+            "is to check it (an inspector general, an auditor)."
+        ),
+        "assign": _("When the text says such a body examined the initiative."),
+        "example": _(
+            "The Office of the Inspector General's July 2008 finding on the "
+            "Human Trafficking Task Forces."
+        ),
     },
     Basis.RESEARCH: {
-        "means": "A study by researchers of cases, data or people, other than an "
-        "evaluation of one initiative's outcomes.",
-        "assign": "When the text names a study or a researcher's findings.",
-        "example": "The 2008 Northeastern University study of task forces; the 2005 "
-        "study commissioned for the European Parliament; Dr. Melissa Farley's "
-        "research.",
+        "means": _(
+            "A study by researchers of cases, data or people, other than an "
+            "evaluation of one initiative's outcomes."
+        ),
+        "assign": _("When the text names a study or a researcher's findings."),
+        "example": _(
+            "The 2008 Northeastern University study of task forces; the 2005 "
+            "study commissioned for the European Parliament; Dr. Melissa Farley's "
+            "research."
+        ),
     },
     Basis.OFFICIAL: {
-        "means": "Figures, estimates or views given by a government body, or by an "
-        "official speaking in that role.",
-        "assign": "When the text attributes the number or view to police, a "
-        "ministry or another public authority.",
-        "example": "The Stockholm police officer's 2007 estimates; the head of "
-        "Sweden's national human trafficking unit's estimate; the Swedish National "
-        "Police's view of the law.",
+        "means": _(
+            "Figures, estimates or views given by a government body, or by an "
+            "official speaking in that role."
+        ),
+        "assign": _(
+            "When the text attributes the number or view to police, a "
+            "ministry or another public authority."
+        ),
+        "example": _(
+            "The Stockholm police officer's 2007 estimates; the head of "
+            "Sweden's national human trafficking unit's estimate; the Swedish National "
+            "Police's view of the law."
+        ),
     },
     Basis.PROGRAMME: {
-        "means": "Numbers about a programme's own activity (cases opened, calls "
-        "taken, convictions secured), as the programme reports them, with no "
-        "outside check.",
-        "assign": "When the figure describes what the initiative did rather than "
-        "what changed because of it.",
-        "example": "The Innocence Lost Initiative's task forces and convictions; "
-        "the hotline's calls per month.",
+        "means": _(
+            "Numbers about a programme's own activity (cases opened, calls "
+            "taken, convictions secured), as the programme reports them, with no "
+            "outside check."
+        ),
+        "assign": _(
+            "When the figure describes what the initiative did rather than "
+            "what changed because of it."
+        ),
+        "example": _(
+            "The Innocence Lost Initiative's task forces and convictions; "
+            "the hotline's calls per month."
+        ),
     },
     Basis.POLL: {
-        "means": "A survey of public opinion.",
-        "assign": "When the text reports a poll's result.",
-        "example": "The 2002 Swedish national opinion poll on the sex-purchase law.",
+        "means": _("A survey of public opinion."),
+        "assign": _("When the text reports a poll's result."),
+        "example": _("The 2002 Swedish national opinion poll on the sex-purchase law."),
     },
     Basis.AUTHOR: {
-        "means": "The author's own judgement, argument or summary, not tied by the "
-        "text to a measurement.",
-        "assign": "When the statement is the author's assessment (“Perrin "
-        "assesses”, “Perrin argues”), or a fact the author states without saying "
-        "who measured it.",
-        "example": "Benjamin Perrin's judgements of the Swedish model and of the "
-        "U.S. initiatives.",
+        "means": _(
+            "The author's own judgement, argument or summary, not tied by the "
+            "text to a measurement."
+        ),
+        "assign": _(
+            "When the statement is the author's assessment (“Perrin "
+            "assesses”, “Perrin argues”), or a fact the author states without saying "
+            "who measured it."
+        ),
+        "example": _(
+            "Benjamin Perrin's judgements of the Swedish model and of the "
+            "U.S. initiatives."
+        ),
     },
     Basis.TESTIMONY: {
-        "means": "An account by someone with first-hand experience (a survivor, a "
-        "front-line worker) of what they saw or lived.",
-        "assign": "When the text reports a person's own account rather than a "
-        "count or a study.",
-        "example": "None in the first content.",
+        "means": _(
+            "An account by someone with first-hand experience (a survivor, a "
+            "front-line worker) of what they saw or lived."
+        ),
+        "assign": _(
+            "When the text reports a person's own account rather than a "
+            "count or a study."
+        ),
+        "example": _("None in the first content."),
     },
 }
 
-HOW_CURATORS_ASSIGN = (
+HOW_CURATORS_ASSIGN = _(
     "Curators judge from who measured or judged what, as the source says it, not "
     "from how convincing the claim is. When a book reports a study, the basis is "
     "the study's, not the book's. When the text does not say who measured a "
@@ -128,6 +165,6 @@ def evidence_profile(findings):
     ]
     if by_basis[""]:
         groups.append(
-            BasisGroup(UNRECORDED, "Type of support not recorded", by_basis[""])
+            BasisGroup(UNRECORDED, _("Type of support not recorded"), by_basis[""])
         )
     return EvidenceProfile(groups, sum(g.count for g in groups))

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .models import BestPractice, Jurisdiction
@@ -21,7 +22,9 @@ class PracticeFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self, obj=None):
-        return f"New and updated best practices · {settings.SITE_NAME}"
+        return _("New and updated best practices · %(site)s") % {
+            "site": settings.SITE_NAME
+        }
 
     # Absolute links on the public address (practices/site.py), not on whatever
     # host Django's syndication framework would take from the request.
@@ -35,7 +38,9 @@ class PracticeFeed(Feed):
         return absolute(item.get_absolute_url())
 
     def subtitle(self, obj=None):
-        return "Best practices recommended by published sources, newest changes first."
+        return _(
+            "Best practices recommended by published sources, newest changes first."
+        )
 
     def author_name(self, obj=None):
         return settings.SITE_NAME
@@ -56,7 +61,11 @@ class PracticeFeed(Feed):
     def item_description(self, item):
         theme = item.get_theme_display()
         words = Truncator(item.recommendation).words(60)
-        return f"{theme}, {item.jurisdiction.name}. Recommended by its source: {words}"
+        return _("%(theme)s, %(place)s. Recommended by its source: %(words)s") % {
+            "theme": theme,
+            "place": item.jurisdiction.name,
+            "words": words,
+        }
 
     def item_pubdate(self, item):
         return item.published_at
@@ -73,11 +82,14 @@ class TagPracticeFeed(PracticeFeed):
         tag = get_object_or_404(Tag, slug=slug)
         if not BestPractice.objects.published().filter(tags__slug=tag.slug).exists():
             # Like the tag page: a tag only on drafts stays unknown.
-            raise Http404("No published practice carries this tag.")
+            raise Http404(_("No published practice carries this tag."))
         return tag
 
     def title(self, obj=None):
-        return f"Best practices tagged “{obj.name}” · {settings.SITE_NAME}"
+        return _("Best practices tagged “%(tag)s” · %(site)s") % {
+            "tag": obj.name,
+            "site": settings.SITE_NAME,
+        }
 
     def link(self, obj=None):
         return absolute(reverse("practices:tag-detail", kwargs={"slug": obj.slug}))
@@ -94,7 +106,10 @@ class JurisdictionPracticeFeed(PracticeFeed):
         return get_object_or_404(Jurisdiction.objects.published(), slug=slug)
 
     def title(self, obj=None):
-        return f"Best practices from {obj.name} · {settings.SITE_NAME}"
+        return _("Best practices from %(place)s · %(site)s") % {
+            "place": obj.name,
+            "site": settings.SITE_NAME,
+        }
 
     def link(self, obj=None):
         return absolute(obj.get_absolute_url())

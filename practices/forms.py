@@ -2,9 +2,10 @@
 practices/opendata/filters.py."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the knowledge base", required=False, max_length=200
+        label=_("Search the knowledge base"), required=False, max_length=200
     )

@@ -3,6 +3,7 @@ so the history rows of initiatives and best practices keep a snapshot of them.""
 
 from django.db import models
 from django.dispatch import receiver
+from django.utils.translation import gettext_noop
 from simple_history.signals import pre_create_historical_record
 
 
@@ -87,24 +88,40 @@ def public_snapshot(obj):
 
     kind = obj._meta.model_name
     if kind in ("bestpractice", "initiative"):
-        add("tags", "Tags", [_item(name) for name in sorted(obj.tags.names())])
+        add(
+            "tags",
+            gettext_noop("Tags"),
+            [_item(name) for name in sorted(obj.tags.names())],
+        )
         through = (
             obj.practicesource_set
             if kind == "bestpractice"
             else obj.initiativesource_set
         )
-        add("sources", "Sources", _citations(through.select_related("source")))
+        add(
+            "sources",
+            gettext_noop("Sources"),
+            _citations(through.select_related("source")),
+        )
     if kind == "bestpractice":
-        add("initiatives", "Initiatives", linked(obj.initiatives.all()))
+        add("initiatives", gettext_noop("Initiatives"), linked(obj.initiatives.all()))
     if kind == "initiative":
-        add("practices", "Best practices it illustrates", linked(obj.practices.all()))
+        add(
+            "practices",
+            gettext_noop("Best practices it illustrates"),
+            linked(obj.practices.all()),
+        )
     if kind == "finding":
         source = obj.source
         published = source.status == "published"
-        add("sources", "Source", [_cited(source, obj.locator)] if published else [])
+        add(
+            "sources",
+            gettext_noop("Source"),
+            [_cited(source, obj.locator)] if published else [],
+        )
         add(
             "figures",
-            "Figures",
+            gettext_noop("Figures"),
             [
                 _item(f"{figure.label}: {charts.figure_text(figure)}")
                 for figure in obj.figures.all()
@@ -112,7 +129,7 @@ def public_snapshot(obj):
         )
         initiative_model = obj._meta.get_field("initiative").related_model
         initiatives = initiative_model.objects.filter(pk=obj.initiative_id)
-        add("initiatives", "Initiative", linked(initiatives))
+        add("initiatives", gettext_noop("Initiative"), linked(initiatives))
     return sections
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -16,32 +17,32 @@ from .history import SnapshotHistory, TagsAndSnapshotHistory
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    REVIEW = "review", "In review"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
 
 
 class Theme(models.TextChoices):
     """The anti-trafficking field's 4P framework."""
 
-    PREVENTION = "prevention", "Prevention"
-    PROTECTION = "protection", "Protection"
-    PROSECUTION = "prosecution", "Prosecution"
-    PARTNERSHIP = "partnership", "Partnership"
+    PREVENTION = "prevention", _("Prevention")
+    PROTECTION = "protection", _("Protection")
+    PROSECUTION = "prosecution", _("Prosecution")
+    PARTNERSHIP = "partnership", _("Partnership")
 
 
 class Basis(models.TextChoices):
     """The type of support behind a finding: who measured or judged what. The
     public rubric (/about/basis/) defines each and says how curators assign it."""
 
-    EVALUATION = "evaluation", "Evaluation of outcomes"
-    AUDIT = "audit", "Audit or inspection"
-    RESEARCH = "research", "Research study"
-    OFFICIAL = "official", "Official statistics or an official's estimate"
-    PROGRAMME = "programme", "The programme's own figures"
-    POLL = "poll", "Opinion poll"
-    AUTHOR = "author", "The author's assessment"
-    TESTIMONY = "testimony", "Testimony"
+    EVALUATION = "evaluation", _("Evaluation of outcomes")
+    AUDIT = "audit", _("Audit or inspection")
+    RESEARCH = "research", _("Research study")
+    OFFICIAL = "official", _("Official statistics or an official's estimate")
+    PROGRAMME = "programme", _("The programme's own figures")
+    POLL = "poll", _("Opinion poll")
+    AUTHOR = "author", _("The author's assessment")
+    TESTIMONY = "testimony", _("Testimony")
 
 
 class TimeStampedModel(models.Model):
@@ -104,10 +105,10 @@ def search_vector_field():
 
 class Jurisdiction(Publishable):
     class Kind(models.TextChoices):
-        COUNTRY = "country", "Country"
-        STATE = "state", "State or province"
-        CITY = "city", "City"
-        REGION = "region", "Region"
+        COUNTRY = "country", _("Country")
+        STATE = "state", _("State or province")
+        CITY = "city", _("City")
+        REGION = "region", _("Region")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
@@ -179,12 +180,12 @@ class Jurisdiction(Publishable):
 
 class Organization(Publishable):
     class Kind(models.TextChoices):
-        GOVERNMENT = "government", "Government body"
-        LAW_ENFORCEMENT = "law-enforcement", "Police or law enforcement"
-        NGO = "ngo", "Non-governmental organization"
-        RESEARCH = "research", "University or research institute"
-        LEGISLATURE = "legislature", "Legislature or intergovernmental body"
-        OTHER = "other", "Other"
+        GOVERNMENT = "government", _("Government body")
+        LAW_ENFORCEMENT = "law-enforcement", _("Police or law enforcement")
+        NGO = "ngo", _("Non-governmental organization")
+        RESEARCH = "research", _("University or research institute")
+        LEGISLATURE = "legislature", _("Legislature or intergovernmental body")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
@@ -216,15 +217,15 @@ class Source(Publishable):
     reports (then `reported_in` points to the book and `locator` says where)."""
 
     class Kind(models.TextChoices):
-        BOOK = "book", "Book"
-        STUDY = "study", "Study"
-        AUDIT = "audit", "Audit or inspection"
-        REPORT = "report", "Report"
-        POLL = "poll", "Opinion poll"
-        RESEARCH = "research", "Research programme"
-        STATEMENT = "statement", "Statement"
-        LAW = "law", "Law"
-        WEBPAGE = "webpage", "Web page"
+        BOOK = "book", _("Book")
+        STUDY = "study", _("Study")
+        AUDIT = "audit", _("Audit or inspection")
+        REPORT = "report", _("Report")
+        POLL = "poll", _("Opinion poll")
+        RESEARCH = "research", _("Research programme")
+        STATEMENT = "statement", _("Statement")
+        LAW = "law", _("Law")
+        WEBPAGE = "webpage", _("Web page")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
@@ -340,19 +341,19 @@ class Initiative(Publishable):
     operation, run in a jurisdiction."""
 
     class Kind(models.TextChoices):
-        PROGRAMME = "programme", "Programme"
-        LAW = "law", "Law"
-        POLICE = "police", "Police unit or process"
-        TASK_FORCE = "task-force", "Task force"
-        CAMPAIGN = "campaign", "Campaign"
-        HOTLINE = "hotline", "Hotline"
-        OPERATION = "operation", "Operation"
-        ACTION_PLAN = "action-plan", "National action plan"
-        OUTREACH = "outreach", "Community outreach"
+        PROGRAMME = "programme", _("Programme")
+        LAW = "law", _("Law")
+        POLICE = "police", _("Police unit or process")
+        TASK_FORCE = "task-force", _("Task force")
+        CAMPAIGN = "campaign", _("Campaign")
+        HOTLINE = "hotline", _("Hotline")
+        OPERATION = "operation", _("Operation")
+        ACTION_PLAN = "action-plan", _("National action plan")
+        OUTREACH = "outreach", _("Community outreach")
 
     class Role(models.TextChoices):
-        EXAMPLE = "example", "Example to learn from"
-        CAUTIONARY = "cautionary", "Contrasting or cautionary example"
+        EXAMPLE = "example", _("Example to learn from")
+        CAUTIONARY = "cautionary", _("Contrasting or cautionary example")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
@@ -524,14 +525,14 @@ class Finding(Publishable):
     """A figure or evaluative statement, attributed to its source."""
 
     class Kind(models.TextChoices):
-        COUNT = "count", "Count"
-        CHANGE = "change", "Change over time (before and after)"
-        COMPARISON = "comparison", "Comparison between places"
-        SHARE = "share", "Share or percentage"
-        ESTIMATE = "estimate", "Estimate"
-        STUDY = "study", "Study result"
-        POLL = "poll", "Poll"
-        ASSESSMENT = "assessment", "Evaluative statement"
+        COUNT = "count", _("Count")
+        CHANGE = "change", _("Change over time (before and after)")
+        COMPARISON = "comparison", _("Comparison between places")
+        SHARE = "share", _("Share or percentage")
+        ESTIMATE = "estimate", _("Estimate")
+        STUDY = "study", _("Study result")
+        POLL = "poll", _("Poll")
+        ASSESSMENT = "assessment", _("Evaluative statement")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
@@ -752,12 +753,12 @@ class ReviewComment(RecordLink):
     with the record's history (the history page lists them)."""
 
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted for review"
-        CHANGES_REQUESTED = "changes", "Changes requested"
-        APPROVED = "approved", "Approved and published"
-        DISCARDED = "discarded", "Pending changes discarded"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        WITHDRAWN = "withdrawn", "Version withdrawn"
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved and published")
+        DISCARDED = "discarded", _("Pending changes discarded")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        WITHDRAWN = "withdrawn", _("Version withdrawn")
 
     action = models.CharField(max_length=12, choices=Action.choices)
     text = models.TextField("comment", blank=True)

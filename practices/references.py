@@ -11,6 +11,9 @@ page renders, and base.html prints the list after the page's content.
 from dataclasses import dataclass, field
 from string import ascii_lowercase
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 
 @dataclass
 class Marker:
@@ -35,9 +38,12 @@ class Marker:
         """What a screen reader announces: 'Reference 1, section “…”'."""
         located = [f"“{s.locator}”" for s in self.sections if s.locator]
         if not located:
-            return f"Reference {self.entry.number}"
-        noun = "section" if len(located) == 1 else "sections"
-        return f"Reference {self.entry.number}, {noun} {', '.join(located)}"
+            return _("Reference %(number)s") % {"number": self.entry.number}
+        return ngettext(
+            "Reference %(number)s, section %(sections)s",
+            "Reference %(number)s, sections %(sections)s",
+            len(located),
+        ) % {"number": self.entry.number, "sections": ", ".join(located)}
 
     @property
     def letter(self):

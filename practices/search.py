@@ -35,6 +35,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from .models import (
@@ -97,18 +98,23 @@ class Spec:
 # fills the FTS5 tables with these columns: change one and change it there too
 # (test_search_postgres checks the plan).
 SPECS = [
-    Spec(BestPractice, "Best practices", "title", ("recommendation", "discussion")),
-    Spec(Initiative, "Initiatives", "title", ("summary", "description")),
-    Spec(Finding, "Findings", "title", ("statement", "claimant")),
+    Spec(
+        BestPractice,
+        gettext_lazy("Best practices"),
+        "title",
+        ("recommendation", "discussion"),
+    ),
+    Spec(Initiative, gettext_lazy("Initiatives"), "title", ("summary", "description")),
+    Spec(Finding, gettext_lazy("Findings"), "title", ("statement", "claimant")),
     Spec(
         Jurisdiction,
-        "Jurisdictions",
+        gettext_lazy("Jurisdictions"),
         "name",
         ("description",),
         strong=("alternate_names",),
     ),
-    Spec(Organization, "Organizations", "name", ("description",)),
-    Spec(Source, "Sources", "title", ("authors", "description")),
+    Spec(Organization, gettext_lazy("Organizations"), "name", ("description",)),
+    Spec(Source, gettext_lazy("Sources"), "title", ("authors", "description")),
 ]
 SPEC_BY_MODEL = {spec.model: spec for spec in SPECS}
 

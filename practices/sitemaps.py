@@ -1,10 +1,20 @@
 """The sitemap: every published detail page with its last change. Addresses use
-the site's public address (practices/site.py)."""
+the site's public address (practices/site.py).
+
+Each page once, at its English (unprefixed) address, with its versions in every
+language as hreflang alternates, itself included, and the English one as
+x-default: one set, so the alternates are reciprocal by construction, and search
+engines find the French and Spanish pages through them. Django's own `i18n = True`
+would list each language as an entry of its own and materialise every item of a
+section on each request, which costs too much at 100,000 records.
+"""
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+from django.utils import translation
 
 from .models import (
     BestPractice,
@@ -18,6 +28,28 @@ from .site import site_url
 
 
 class _SiteSitemap(Sitemap):
+    def path(self, item):
+        return item.get_absolute_url()
+
+    def location(self, item):
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.path(item)
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        for url in urls:
+            alternates = {}
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    alternates[code] = origin + self.path(url["item"])
+            alternates["x-default"] = alternates[settings.LANGUAGE_CODE]
+            url["alternates"] = [
+                {"lang_code": code, "location": location}
+                for code, location in alternates.items()
+            ]
+        return urls
+
     def get_domain(self, site=None):
         return urlsplit(site_url()).netloc
 
@@ -58,7 +90,7 @@ class PageSitemap(_SiteSitemap):
             "practices:gaps",
         ]
 
-    def location(self, item):
+    def path(self, item):
         return reverse(item)
 
 

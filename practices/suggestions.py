@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext_lazy as _
 
 from kb.middleware import client_ip_address
 
@@ -46,35 +47,41 @@ class SuggestionForm(forms.Form):
     """What a reader sends. Nothing personal is required; every field is bounded."""
 
     text = forms.CharField(
-        label="What should change or be added?",
+        label=_("What should change or be added?"),
         max_length=SUGGESTION_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=f"At most {SUGGESTION_TEXT_MAX:,} characters.",
+        help_text=format_lazy(
+            _("At most {count} characters."), count=f"{SUGGESTION_TEXT_MAX:,}"
+        ),
     )
     source = forms.CharField(
-        label="The source it comes from",
+        label=_("The source it comes from"),
         max_length=SUGGESTION_SOURCE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required: a citation (author, title, year, page) or a link. "
-        "We only add what a published source says.",
+        help_text=_(
+            "Required: a citation (author, title, year, page) or a link. "
+            "We only add what a published source says."
+        ),
     )
     name = forms.CharField(
-        label="Your name (optional)",
+        label=_("Your name (optional)"),
         max_length=SUGGESTION_NAME_MAX,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label="Your e-mail (optional)",
+        label=_("Your e-mail (optional)"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="Only if you would like a curator to be able to ask you about "
-        "it. We delete it after {days} days.",
+        help_text=_(
+            "Only if you would like a curator to be able to ask you about "
+            "it. We delete it after {days} days."
+        ),
     )
     # A field people never see (the template hides it with the `hidden`
     # attribute); form-filling robots do, and fill it in.
     website = forms.CharField(
-        label="Leave this field empty", required=False, max_length=200
+        label=_("Leave this field empty"), required=False, max_length=200
     )
 
     def __init__(self, *args, **kwargs):
@@ -93,7 +100,7 @@ class SuggestionForm(forms.Form):
         source = self.cleaned_data["source"].strip()
         if len(source) < 4:
             raise forms.ValidationError(
-                "Give the source: a citation (author, title, year) or a link."
+                _("Give the source: a citation (author, title, year) or a link.")
             )
         return source
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext_lazy
 
 from .models import (
     BestPractice,
@@ -73,6 +74,33 @@ KINDS = {
         ("description", "authors", "date_text", "publisher", "isbn", "url", "locator"),
     ),
 }
+
+# The labels of the fields a version page shows, in the reader's language (the
+# models' verbose names are English; English pages read exactly as before).
+FIELD_LABELS = {
+    "title": pgettext_lazy("version field", "Title"),
+    "name": pgettext_lazy("version field", "Name"),
+    "recommendation": pgettext_lazy("version field", "Recommendation"),
+    "discussion": pgettext_lazy("version field", "Discussion"),
+    "summary": pgettext_lazy("version field", "Summary"),
+    "description": pgettext_lazy("version field", "Description"),
+    "statement": pgettext_lazy("version field", "Statement"),
+    "claimant": pgettext_lazy("version field", "Claimant"),
+    "period_text": pgettext_lazy("version field", "Period text"),
+    "locator": pgettext_lazy("version field", "Locator"),
+    "authors": pgettext_lazy("version field", "Authors"),
+    "date_text": pgettext_lazy("version field", "Date text"),
+    "publisher": pgettext_lazy("version field", "Publisher"),
+    "isbn": pgettext_lazy("version field", "Isbn"),
+    "url": pgettext_lazy("version field", "Url"),
+    "theme": pgettext_lazy("version field", "Theme"),
+    "kind": pgettext_lazy("version field", "Kind"),
+}
+
+
+def field_label(row, name):
+    """The label of field `name` of `row` on a version page."""
+    return FIELD_LABELS.get(name) or row._meta.get_field(name).verbose_name.capitalize()
 
 
 def kind_of(obj):
@@ -223,7 +251,7 @@ def version_changes(kind, before, after):
                 new = dict(field.flatchoices).get(new, new)
             fields.append(
                 {
-                    "label": field.verbose_name.capitalize(),
+                    "label": field_label(after.row, name),
                     "diff": word_diff(str(old or ""), str(new or "")),
                 }
             )

@@ -7,12 +7,13 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy, ngettext
 
 DATA = Path(__file__).resolve().parent / "data" / "world-110m.json"
 
 # Practice counts from each shade's lower bound up to the next one's. Fixed
 # rather than computed from the data, so a shade means the same on every visit.
-SHADES = [(1, "1–2"), (3, "3–5"), (6, "6–10"), (11, "11 or more")]
+SHADES = [(1, "1–2"), (3, "3–5"), (6, "6–10"), (11, gettext_lazy("11 or more"))]
 
 
 @cache
@@ -48,10 +49,14 @@ def world_map(country_counts):
     for iso, name, slug, count in country_counts:
         if iso not in coded:
             continue
-        noun = "best practice" if count == 1 else "best practices"
         linked.append(
             {
-                "label": f"{name}: {count} {noun}",
+                "label": ngettext(
+                    "%(country)s: %(count)s best practice",
+                    "%(country)s: %(count)s best practices",
+                    count,
+                )
+                % {"country": name, "count": count},
                 "url": reverse("practices:jurisdiction-detail", kwargs={"slug": slug}),
                 "shade": shade(count),
                 "d": coded[iso],

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..admin_forms import (
@@ -116,7 +117,7 @@ class RecordAdmin(SimpleHistoryAdmin):
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), ReviewDueFilter]
 
-    @admin.display(description="tags")
+    @admin.display(description=gettext_lazy("tags"))
     def tag_list(self, obj):
         # Prefetched by get_queryset for every admin that lists tags.
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
@@ -124,7 +125,8 @@ class RecordAdmin(SimpleHistoryAdmin):
     # --- editorial actions -----------------------------------------------------
 
     @admin.action(
-        description="Mark selected records reviewed today", permissions=["change"]
+        description=gettext_lazy("Mark selected records reviewed today"),
+        permissions=["change"],
     )
     def mark_reviewed(self, request, queryset):
         changed, refused = records_mark_reviewed(queryset, request.user)

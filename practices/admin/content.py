@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 from ..admin_forms import (
     BestPracticeAdminForm,
@@ -97,7 +98,7 @@ class FindingInline(admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("figures")
 
-    @admin.display(description="figures")
+    @admin.display(description=gettext_lazy("figures"))
     def figure_list(self, obj):
         # Figures belong to the finding (a nested inline would need JavaScript
         # Django does not have): listed here, edited on the finding's own form.

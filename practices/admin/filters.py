@@ -1,6 +1,7 @@
 """List filters shared by the content admins."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from ..services import review_due_q, review_interval_days
 
@@ -8,7 +9,7 @@ from ..services import review_due_q, review_interval_days
 class ReviewDueFilter(admin.SimpleListFilter):
     """Records never reviewed, or not reviewed within KB_REVIEW_INTERVAL_DAYS."""
 
-    title = "review due"
+    title = gettext_lazy("review due")
     parameter_name = "review_due"
 
     def lookups(self, request, model_admin):

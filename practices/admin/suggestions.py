@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from ..models import Suggestion
 from ..suggestions import suggestion_decide
@@ -82,15 +83,15 @@ class SuggestionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser  # a reader's note is not thrown away
 
-    @admin.display(description="about")
+    @admin.display(description=gettext_lazy("about"))
     def about(self, obj):
         return obj.record_title or "New practice"
 
-    @admin.display(description="suggestion")
+    @admin.display(description=gettext_lazy("suggestion"))
     def summary(self, obj):
         return obj.text[:80] + ("…" if len(obj.text) > 80 else "")
 
-    @admin.display(description="record")
+    @admin.display(description=gettext_lazy("record"))
     def record_link(self, obj):
         if obj.content_type_id is None:
             return "None (a new practice)"
@@ -109,7 +110,7 @@ class SuggestionAdmin(admin.ModelAdmin):
             obj.record_url,
         )
 
-    @admin.display(description="draft practice")
+    @admin.display(description=gettext_lazy("draft practice"))
     def practice_link(self, obj):
         if obj.practice_id is None:
             return "—"
@@ -143,10 +144,10 @@ class SuggestionAdmin(admin.ModelAdmin):
             suggestion_decide(suggestion, state, request.user)
         self.message_user(request, f"{queryset.count()} suggestions marked {state}.")
 
-    @admin.action(description="Mark selected suggestions declined")
+    @admin.action(description=gettext_lazy("Mark selected suggestions declined"))
     def mark_declined(self, request, queryset):
         self._decide(request, queryset, Suggestion.State.DECLINED)
 
-    @admin.action(description="Mark selected suggestions duplicate")
+    @admin.action(description=gettext_lazy("Mark selected suggestions duplicate"))
     def mark_duplicate(self, request, queryset):
         self._decide(request, queryset, Suggestion.State.DUPLICATE)

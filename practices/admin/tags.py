@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from ..services import tags_merge
@@ -69,15 +70,19 @@ class TagAdmin(admin.ModelAdmin):
             perms_needed = {*perms_needed, *blocking}
         return deleted, model_count, perms_needed, protected
 
-    @admin.display(description="best practices", ordering="practice_count")
+    @admin.display(
+        description=gettext_lazy("best practices"), ordering="practice_count"
+    )
     def practice_count(self, obj):
         return obj.practice_count
 
-    @admin.display(description="initiatives", ordering="initiative_count")
+    @admin.display(description=gettext_lazy("initiatives"), ordering="initiative_count")
     def initiative_count(self, obj):
         return obj.initiative_count
 
-    @admin.action(description="Merge selected tags", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Merge selected tags"), permissions=["change"]
+    )
     def merge_tags(self, request, queryset):
         tags = list(queryset.order_by("name"))
         if len(tags) < 2:

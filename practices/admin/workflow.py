@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, Q
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .. import versions
 from ..merge import BOOKKEEPING, USE_THEIRS
@@ -62,7 +63,7 @@ PUBLIC_PLACES = (
 
 
 class PendingChangeFilter(admin.SimpleListFilter):
-    title = "pending changes"
+    title = gettext_lazy("pending changes")
     parameter_name = "pending"
 
     def lookups(self, request, model_admin):
@@ -138,7 +139,7 @@ class WorkflowAdminMixin:
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), PendingChangeFilter]
 
-    @admin.display(description="pending changes", boolean=True)
+    @admin.display(description=gettext_lazy("pending changes"), boolean=True)
     def pending_changes(self, obj):
         return getattr(obj, "has_pending", False)
 
@@ -562,7 +563,9 @@ class WorkflowAdminMixin:
 
     # --- bulk actions with a confirmation page ----------------------------------
 
-    @admin.action(description="Publish selected records", permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Publish selected records"), permissions=["publish"]
+    )
     def publish(self, request, queryset):
         records = list(queryset.exclude(status=Status.PUBLISHED))
         dependencies = []
@@ -578,7 +581,7 @@ class WorkflowAdminMixin:
         return None
 
     @admin.action(
-        description="Unpublish selected records (back to draft)",
+        description=gettext_lazy("Unpublish selected records (back to draft)"),
         permissions=["publish"],
     )
     def unpublish(self, request, queryset):
@@ -589,7 +592,10 @@ class WorkflowAdminMixin:
             lambda selected: self._unpublish_each(request, selected),
         )
 
-    @admin.action(description="Send selected drafts to review", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Send selected drafts to review"),
+        permissions=["change"],
+    )
     def send_to_review(self, request, queryset):
         drafts = []
         for obj in queryset.filter(status=Status.DRAFT):

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import django_filters as df
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -77,7 +79,7 @@ class Sort:
 
 def sort_filter(sorts):
     return df.ChoiceFilter(
-        label="Sort by",
+        label=gettext_lazy("Sort by"),
         method="keep",
         choices=[(key, sort.label) for key, sort in sorts.items()],
         empty_label=None,
@@ -98,7 +100,7 @@ class RecordFilterSet(df.FilterSet):
     SORTS = {}
 
     q = df.CharFilter(
-        label="Words",
+        label=gettext_lazy("Words"),
         method="filter_words",
         max_length=MAX_TEXT,
         help_text="Words that must all appear (on PostgreSQL: full-text search with "
@@ -152,7 +154,11 @@ class RecordFilterSet(df.FilterSet):
                 ignored += [
                     Ignored(
                         "tag",
-                        f"There is no tag “{s}”, so it was left out of the filter.",
+                        _(
+                            "There is no tag “%(tag)s”, so it was left out of the "
+                            "filter."
+                        )
+                        % {"tag": s},
                     )
                     for s in tag_slugs
                     if s not in by_slug
@@ -167,8 +173,11 @@ class RecordFilterSet(df.FilterSet):
                     ignored.append(
                         Ignored(
                             "jurisdiction",
-                            f"There is no jurisdiction “{slug}”, so results from "
-                            "every jurisdiction are shown.",
+                            _(
+                                "There is no jurisdiction “%(slug)s”, so results "
+                                "from every jurisdiction are shown."
+                            )
+                            % {"slug": slug},
                         )
                     )
             self._resolved = {
@@ -186,8 +195,11 @@ class RecordFilterSet(df.FilterSet):
         ignored += [
             Ignored(
                 name,
-                f"“{self.data.get(name, '')}” is not a valid "
-                f"{self.form.fields[name].label.lower()}; it was ignored.",
+                _("“%(value)s” is not a valid %(filter)s; it was ignored.")
+                % {
+                    "value": self.data.get(name, ""),
+                    "filter": str(self.form.fields[name].label).lower(),
+                },
             )
             for name in self.form.fields
             if name in self.form.errors
@@ -200,7 +212,8 @@ class RecordFilterSet(df.FilterSet):
         ignored += [
             Ignored(
                 name[:MAX_TEXT],
-                f"“{name[:MAX_TEXT]}” is not a filter of this list; it was ignored.",
+                _("“%(name)s” is not a filter of this list; it was ignored.")
+                % {"name": name[:MAX_TEXT]},
             )
             for name in unknown[:MAX_UNKNOWN_NAMED]
         ]
@@ -209,8 +222,14 @@ class RecordFilterSet(df.FilterSet):
             ignored.append(
                 Ignored(
                     "",
-                    f"{more} more parameters that are not filters of this list were "
-                    "ignored.",
+                    ngettext(
+                        "%(count)d more parameter that is not a filter of this list "
+                        "was ignored.",
+                        "%(count)d more parameters that are not filters of this list "
+                        "were ignored.",
+                        more,
+                    )
+                    % {"count": more},
                 )
             )
         return ignored
@@ -260,7 +279,7 @@ class RecordFilterSet(df.FilterSet):
 
 def _tag_filter():
     return SlugListFilter(
-        label="Tags",
+        label=gettext_lazy("Tags"),
         method="filter_tags",
         help_text=f"Tag slugs, repeatable (?tag=a&tag=b); a record must carry all of "
         f"them. At most {MAX_TAGS}; unknown tags are left out with a message.",
@@ -269,7 +288,7 @@ def _tag_filter():
 
 def _jurisdiction_filter():
     return df.CharFilter(
-        label="Jurisdiction",
+        label=gettext_lazy("Jurisdiction"),
         method="filter_jurisdiction",
         max_length=MAX_TEXT,
         help_text="A jurisdiction's slug; takes in everything below it (a country "
@@ -279,19 +298,22 @@ def _jurisdiction_filter():
 
 def _updated_since_filter():
     return df.DateFilter(
-        label="Updated since",
+        label=gettext_lazy("Updated since"),
         field_name="updated__date",
         lookup_expr="gte",
         help_text="Only records changed on or after this date (YYYY-MM-DD, UTC).",
     )
 
 
-def _theme_filter(label="Theme", method=None):
+THEME_LABEL = gettext_lazy("Theme")
+
+
+def _theme_filter(label=THEME_LABEL, method=None):
     extra = {"method": method} if method else {}
     return df.ChoiceFilter(
         label=label,
         choices=Theme.choices,
-        empty_label="Any theme",
+        empty_label=gettext_lazy("Any theme"),
         help_text="prevention, protection, prosecution or partnership (the 4P "
         "framework).",
         **extra,
@@ -301,11 +323,14 @@ def _theme_filter(label="Theme", method=None):
 class PracticeFilterSet(RecordFilterSet):
     SORTS = {
         "": Sort(
-            "Country, then source order", ["jurisdiction__name", "position", "title"]
+            gettext_lazy("Country, then source order"),
+            ["jurisdiction__name", "position", "title"],
         ),
-        "title": Sort("Title (A–Z)", ["title"], ("title", "slug")),
-        "updated": Sort("Recently updated", ["-updated", "title"], ("-updated",)),
-        "theme": Sort("Theme", ["theme", "title"], ("theme", "slug")),
+        "title": Sort(gettext_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
+        "updated": Sort(
+            gettext_lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+        ),
+        "theme": Sort(gettext_lazy("Theme"), ["theme", "title"], ("theme", "slug")),
     }
     tag = _tag_filter()
     jurisdiction = _jurisdiction_filter()
@@ -320,14 +345,20 @@ class PracticeFilterSet(RecordFilterSet):
 
 class InitiativeFilterSet(RecordFilterSet):
     SORTS = {
-        "": Sort("Title (A–Z)", ["title"], ("title", "slug")),
-        "start": Sort("Start year (newest first)", ["-start_year", "title"]),
-        "updated": Sort("Recently updated", ["-updated", "title"], ("-updated",)),
-        "jurisdiction": Sort("Jurisdiction", ["jurisdiction__name", "title"]),
+        "": Sort(gettext_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
+        "start": Sort(
+            gettext_lazy("Start year (newest first)"), ["-start_year", "title"]
+        ),
+        "updated": Sort(
+            gettext_lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+        ),
+        "jurisdiction": Sort(
+            gettext_lazy("Jurisdiction"), ["jurisdiction__name", "title"]
+        ),
     }
     tag = _tag_filter()
     jurisdiction = _jurisdiction_filter()
-    theme = _theme_filter("Theme of its practices", method="filter_theme")
+    theme = _theme_filter(gettext_lazy("Theme of its practices"), method="filter_theme")
     updated_since = _updated_since_filter()
     sort = sort_filter(SORTS)
 
@@ -343,23 +374,27 @@ class InitiativeFilterSet(RecordFilterSet):
 
 class FindingFilterSet(RecordFilterSet):
     SORTS = {
-        "": Sort("Jurisdiction, then title", ["jurisdiction__name", "title"]),
-        "title": Sort("Title (A–Z)", ["title"], ("title", "slug")),
-        "updated": Sort("Recently updated", ["-updated", "title"], ("-updated",)),
+        "": Sort(
+            gettext_lazy("Jurisdiction, then title"), ["jurisdiction__name", "title"]
+        ),
+        "title": Sort(gettext_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
+        "updated": Sort(
+            gettext_lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+        ),
     }
     tag = _tag_filter()
     jurisdiction = _jurisdiction_filter()
     theme = _theme_filter(method="filter_theme")
     basis = df.ChoiceFilter(
-        label="Type of support",
+        label=gettext_lazy("Type of support"),
         choices=Basis.choices,
-        empty_label="Any type of support",
+        empty_label=gettext_lazy("Any type of support"),
         help_text="Who measured or judged what: " + "; ".join(Basis.values) + ".",
     )
     kind = df.ChoiceFilter(
-        label="Kind",
+        label=gettext_lazy("Kind"),
         choices=Finding.Kind.choices,
-        empty_label="Any kind",
+        empty_label=gettext_lazy("Any kind"),
         help_text="What the finding is: " + "; ".join(Finding.Kind.values) + ".",
     )
     updated_since = _updated_since_filter()
@@ -383,14 +418,16 @@ class FindingFilterSet(RecordFilterSet):
 
 class SourceFilterSet(RecordFilterSet):
     SORTS = {
-        "": Sort("Title (A–Z)", ["title"], ("title", "slug")),
-        "year": Sort("Year (newest first)", ["-year", "title"]),
-        "updated": Sort("Recently updated", ["-updated", "title"], ("-updated",)),
+        "": Sort(gettext_lazy("Title (A–Z)"), ["title"], ("title", "slug")),
+        "year": Sort(gettext_lazy("Year (newest first)"), ["-year", "title"]),
+        "updated": Sort(
+            gettext_lazy("Recently updated"), ["-updated", "title"], ("-updated",)
+        ),
     }
     kind = df.ChoiceFilter(
-        label="Kind",
+        label=gettext_lazy("Kind"),
         choices=Source.Kind.choices,
-        empty_label="Any kind",
+        empty_label=gettext_lazy("Any kind"),
         help_text="What the source is: " + "; ".join(Source.Kind.values) + ".",
     )
     updated_since = _updated_since_filter()

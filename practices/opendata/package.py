@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Case, F, Q, When
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 from taggit.models import Tag
 
 from ..models import (
@@ -146,7 +147,7 @@ def _finding_period(end):
 # figures.json (filtered as the findings list) and the data package's figures table.
 FIGURES = Table(
     "figures",
-    "Figures",
+    gettext_noop("Figures"),
     "The numbers of each published finding, one per row, as numbers, each with "
     "its place, its year or period and its source.",
     lambda: FindingFigure.objects.filter(finding__status=PUBLISHED).order_by(
@@ -254,7 +255,7 @@ FIGURES = Table(
 TABLES = [
     Table(
         "jurisdictions",
-        "Jurisdictions",
+        gettext_noop("Jurisdictions"),
         "Countries, and the states, provinces and cities within them.",
         lambda: Jurisdiction.objects.published().order_by("path"),
         [
@@ -276,7 +277,7 @@ TABLES = [
     ),
     Table(
         "organizations",
-        "Organizations",
+        gettext_noop("Organizations"),
         "Government bodies, police, NGOs and research institutes named by sources.",
         lambda: Organization.objects.published().order_by("slug"),
         [
@@ -292,7 +293,7 @@ TABLES = [
     ),
     Table(
         "sources",
-        "Sources",
+        gettext_noop("Sources"),
         "The published works behind every claim.",
         lambda: Source.objects.published().order_by("slug"),
         [
@@ -330,7 +331,7 @@ TABLES = [
     ),
     Table(
         "initiatives",
-        "Initiatives",
+        gettext_noop("Initiatives"),
         "Programmes, laws, police units, task forces, campaigns and hotlines.",
         lambda: Initiative.objects.published().order_by("slug"),
         [
@@ -375,7 +376,7 @@ TABLES = [
     ),
     Table(
         "practices",
-        "Best practices",
+        gettext_noop("Best practices"),
         "Recommendations made by published sources.",
         lambda: BestPractice.objects.published().order_by("slug"),
         [
@@ -404,7 +405,7 @@ TABLES = [
     ),
     Table(
         "findings",
-        "Findings",
+        gettext_noop("Findings"),
         "Figures and evaluations reported by sources, attributed to them.",
         lambda: Finding.objects.published().order_by("slug"),
         [
@@ -467,7 +468,7 @@ TABLES = [
     FIGURES,
     Table(
         "quotations",
-        "Quotations",
+        gettext_noop("Quotations"),
         "Words quoted by sources, exactly as quoted.",
         lambda: Quotation.objects.published().order_by("slug"),
         [
@@ -505,7 +506,7 @@ TABLES = [
     ),
     Table(
         "tags",
-        "Tags",
+        gettext_noop("Tags"),
         "Tags carried by published practices or initiatives.",
         lambda: (
             Tag.objects.filter(
@@ -561,7 +562,7 @@ _LOCATOR = Field("locator", "string", "The section of the source cited.", "locat
 TABLES += [
     Table(
         "practice_initiatives",
-        "Practices and the initiatives that illustrate them",
+        gettext_noop("Practices and the initiatives that illustrate them"),
         "Links between practices and initiatives (both published).",
         lambda: BestPractice.initiatives.through.objects.filter(
             bestpractice__status=PUBLISHED, initiative__status=PUBLISHED
@@ -590,7 +591,7 @@ TABLES += [
     ),
     _link(
         "practice_sources",
-        "Sources cited by practices",
+        gettext_noop("Sources cited by practices"),
         PracticeSource,
         "practice",
         "source",
@@ -599,7 +600,7 @@ TABLES += [
     ),
     _link(
         "initiative_sources",
-        "Sources cited by initiatives",
+        gettext_noop("Sources cited by initiatives"),
         InitiativeSource,
         "initiative",
         "source",
@@ -608,7 +609,7 @@ TABLES += [
     ),
     _link(
         "initiative_leads",
-        "Organizations leading initiatives",
+        gettext_noop("Organizations leading initiatives"),
         Initiative.lead_organizations.through,
         "initiative",
         "organization",
@@ -617,10 +618,10 @@ TABLES += [
 ]
 
 
-def _tag_link(name, model, owner_table):
+def _tag_link(name, title, model, owner_table):
     return Table(
         name,
-        f"Tags of {owner_table}",
+        title,
         f"Which published {owner_table} carry which tags.",
         lambda: model.objects.filter(content_object__status=PUBLISHED).order_by("pk"),
         [
@@ -639,8 +640,15 @@ def _tag_link(name, model, owner_table):
 
 
 TABLES += [
-    _tag_link("practice_tags", TaggedPractice, "practices"),
-    _tag_link("initiative_tags", TaggedInitiative, "initiatives"),
+    _tag_link(
+        "practice_tags", gettext_noop("Tags of practices"), TaggedPractice, "practices"
+    ),
+    _tag_link(
+        "initiative_tags",
+        gettext_noop("Tags of initiatives"),
+        TaggedInitiative,
+        "initiatives",
+    ),
 ]
 
 

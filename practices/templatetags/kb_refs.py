@@ -4,6 +4,7 @@ itself lives in practices/references.py."""
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .. import references as refs_module
 
@@ -67,7 +68,7 @@ def cited_in(context, citations):
         (work_label(source), _marker(context, source, *locators))
         for source, locators in _by_source(citations)
     ]
-    return format_html_join(" and ", "{}{}", parts)
+    return format_html_join(" " + _("and") + " ", "{}{}", parts)
 
 
 @register.filter

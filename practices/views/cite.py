@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from .. import citations, history, versions
 from ..models import Initiative, Source, Status
@@ -251,7 +252,7 @@ def cite_download(request, slug, kind, fmt, n=None):
         obj, version = versions.version_get(kind, slug, n)
         if version.withdrawal is not None:
             return HttpResponse(
-                "This version was withdrawn; cite the current version instead.",
+                _("This version was withdrawn; cite the current version instead."),
                 status=410,
                 content_type="text/plain; charset=utf-8",
             )

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import coverage
 from ..models import Jurisdiction
@@ -9,7 +11,7 @@ from ..models import Jurisdiction
 
 class CompareForm(forms.Form):
     j = forms.MultipleChoiceField(
-        label="Jurisdictions to compare",
+        label=gettext_lazy("Jurisdictions to compare"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -27,13 +29,17 @@ MAX_NAMED_UNKNOWN = 5
 
 def _unknown_messages(unknown):
     messages = [
-        f"There is no jurisdiction “{slug[:60]}”; it was left out."
+        _("There is no jurisdiction “%(slug)s”; it was left out.") % {"slug": slug[:60]}
         for slug in unknown[:MAX_NAMED_UNKNOWN]
     ]
     if len(unknown) > MAX_NAMED_UNKNOWN:
         messages.append(
-            f"{len(unknown) - MAX_NAMED_UNKNOWN} more unknown jurisdictions were "
-            "left out."
+            ngettext(
+                "%(count)d more unknown jurisdiction was left out.",
+                "%(count)d more unknown jurisdictions were left out.",
+                len(unknown) - MAX_NAMED_UNKNOWN,
+            )
+            % {"count": len(unknown) - MAX_NAMED_UNKNOWN}
         )
     return messages
 
@@ -50,9 +56,14 @@ def compare(request):
     if len(chosen) > MAX_COMPARED:
         left_out = ", ".join(j.name for j in chosen[MAX_COMPARED:])
         messages.append(
-            f"At most {MAX_COMPARED} jurisdictions can be compared; "
-            f"{left_out} {'was' if len(chosen) == MAX_COMPARED + 1 else 'were'} "
-            "left out."
+            ngettext(
+                "At most %(max)d jurisdictions can be compared; %(names)s was left "
+                "out.",
+                "At most %(max)d jurisdictions can be compared; %(names)s were left "
+                "out.",
+                len(chosen) - MAX_COMPARED,
+            )
+            % {"max": MAX_COMPARED, "names": left_out}
         )
         chosen = chosen[:MAX_COMPARED]
     form = CompareForm(initial={"j": [j.slug for j in chosen]}, jurisdictions=options)

@@ -38,7 +38,7 @@ def version_detail(request, slug, n, kind):
         "fields": [
             {
                 "name": name,
-                "label": row._meta.get_field(name).verbose_name.capitalize(),
+                "label": versions.field_label(row, name),
                 "value": getattr(row, name),
                 "is_markdown": name in ("description", "discussion"),
             }
@@ -46,7 +46,7 @@ def version_detail(request, slug, n, kind):
             if getattr(row, name)
         ],
         "facts": [
-            (row._meta.get_field(name).verbose_name.capitalize(), display())
+            (versions.field_label(row, name), display())
             for name in ("theme", "kind")
             if (display := getattr(row, f"get_{name}_display", None))
         ],

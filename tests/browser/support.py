@@ -59,7 +59,27 @@ PAGE_TYPES = {
     "api-docs": "/api/docs/",
     "not-found": "/no-such-page/",
 }
-NOT_FOUND = {"not-found"}
+# A sample of page types in French and in Spanish, audited like the English ones
+# (tests/browser/test_audit.py): longer words, other punctuation, lang attributes.
+LANGUAGE_PAGE_TYPES = {
+    "home-fr": "/fr/",
+    "practice-list-filtered-es": (
+        "/es/practices/?jurisdiction=united-states&tag=victim-services&theme=protection"
+    ),
+    "practice-detail-fr": "/fr/practices/us-proactive-local-police-initiatives/",
+    "practice-version-es": "/es/practices/us-proactive-local-police-initiatives/v/1/",
+    "initiative-detail-es": "/es/initiatives/sweden-1999-sex-purchase-law/",
+    "jurisdiction-detail-fr": "/fr/jurisdictions/sweden/",
+    "finding-detail-es": "/es/findings/october-2008-operation-results/",
+    "source-detail-fr": "/fr/sources/perrin-2010-invisible-chains/",
+    "search-es": "/es/search/?q=task+force",
+    "compare-fr": "/fr/compare/?j=united-states&j=sweden",
+    "gap-map-es": "/es/gaps/",
+    "about-fr": "/fr/about/",
+    "suggest-practice-es": "/es/suggest/",
+    "not-found-fr": "/fr/no-such-page/",
+}
+NOT_FOUND = {"not-found", "not-found-fr"}
 
 
 def artifact_dir(*parts):

@@ -13,6 +13,7 @@ import pytest
 from .support import (
     CHROMIUM,
     CHROMIUM_FLAGS,
+    LANGUAGE_PAGE_TYPES,
     NODE_MODULES,
     NOT_FOUND,
     PAGE_TYPES,
@@ -22,6 +23,9 @@ from .support import (
 
 pytestmark = pytest.mark.browser
 
+# Every English page type and a sample in French and Spanish.
+AUDITED = {**PAGE_TYPES, **LANGUAGE_PAGE_TYPES}
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
@@ -29,7 +33,7 @@ LIGHTHOUSE_FLOOR = 0.95
 LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # A 404 page answers 404 on purpose; Lighthouse refuses to audit a page whose
 # document request failed, so it is audited by axe and the Nu checker only.
-LIGHTHOUSE_PAGES = {n: p for n, p in PAGE_TYPES.items() if n not in NOT_FOUND}
+LIGHTHOUSE_PAGES = {n: p for n, p in AUDITED.items() if n not in NOT_FOUND}
 # Kept out of search engines on purpose, which Lighthouse's "is crawlable" audit
 # would count against the page: search results (endless, thin pages; robots.txt)
 # and a record's version history (noindex; the record's own page is the one to find),
@@ -43,6 +47,8 @@ LIGHTHOUSE_SKIPPED_AUDITS = {
     "suggest-thanks": ["--skip-audits=is-crawlable"],
     "practice-changes": ["--skip-audits=is-crawlable"],
     "search-suggestion": ["--skip-audits=is-crawlable"],
+    "search-es": ["--skip-audits=is-crawlable"],
+    "suggest-practice-es": ["--skip-audits=is-crawlable"],
 }
 
 
@@ -72,7 +78,7 @@ def test_every_page_type_has_no_wcag_21_aa_violations(browser, site, width):
     page = context.new_page()
     found = []
     try:
-        for name, path in PAGE_TYPES.items():
+        for name, path in AUDITED.items():
             open_page_type(page, name, path)
             page.screenshot(path=shots / f"{name}-{width}.png", full_page=True)
             results = axe.run(
@@ -86,7 +92,7 @@ def test_every_page_type_has_no_wcag_21_aa_violations(browser, site, width):
     finally:
         context.close()
     assert found == [], "\n".join(found)
-    assert len(list(shots.glob(f"*-{width}.png"))) >= len(PAGE_TYPES)
+    assert len(list(shots.glob(f"*-{width}.png"))) >= len(AUDITED)
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="Java is not installed")
@@ -97,7 +103,7 @@ def test_every_page_type_is_valid_html_for_the_nu_checker(browser, site):
         old.unlink()
     context = browser.new_context(base_url=site.url)
     try:
-        for name, path in PAGE_TYPES.items():
+        for name, path in AUDITED.items():
             # The HTML exactly as the server sent it, not the browser's DOM.
             response = context.request.get(path)
             assert response.status == (404 if name in NOT_FOUND else 200), name
