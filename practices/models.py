@@ -7,12 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
-
-from .history import SnapshotHistory, TagsAndSnapshotHistory
 
 
 class Status(models.TextChoices):
@@ -88,7 +86,12 @@ class Publishable(TimeStampedModel):
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        # A translated field's own column (`title`, beside `title_en`, `title_fr`…)
+        # is written as the field reads in the active language: saved in English,
+        # it always holds the English original, which the search triggers index
+        # and the history shows, whatever language the curator's page was in.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
 
 
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
@@ -139,7 +142,7 @@ class Jurisdiction(Publishable):
     )
     description = models.TextField(blank=True, help_text="Markdown.")
 
-    history = HistoricalRecords()
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["name"]
@@ -199,7 +202,7 @@ class Organization(Publishable):
     description = models.TextField(blank=True, help_text="Markdown.")
     website = models.URLField(blank=True)
 
-    history = HistoricalRecords()
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["name"]
@@ -271,7 +274,7 @@ class Source(Publishable):
     )
     description = models.TextField(blank=True, help_text="Markdown.")
 
-    history = HistoricalRecords()
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["title"]
@@ -401,9 +404,7 @@ class Initiative(Publishable):
     search_vector = search_vector_field()
 
     objects = InitiativeQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]
-    )
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["title"]
@@ -449,9 +450,7 @@ class BestPractice(Publishable):
     tags = TaggableManager(through=TaggedPractice, blank=True)
     search_vector = search_vector_field()
 
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]
-    )
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["jurisdiction__name", "position", "title"]
@@ -582,9 +581,7 @@ class Finding(Publishable):
     search_vector = search_vector_field()
 
     objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[SnapshotHistory]
-    )
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["title"]
@@ -693,7 +690,7 @@ class Quotation(Publishable):
     )
     locator = models.CharField(max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["speaker_name", "slug"]
