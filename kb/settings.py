@@ -95,10 +95,18 @@ MIDDLEWARE = [
     "kb.middleware.DatabaseUnavailableMiddleware",
     # Remembers the request's address for absolute URLs (practices/site.py).
     "practices.site.SiteURLMiddleware",
+    # A visitor who prefers French or Spanish goes from an unprefixed (English)
+    # page to theirs before the page cache can answer with English (kb/i18n.py).
+    "kb.i18n.LanguageRedirectMiddleware",
     # Whole pages for anonymous visitors, before the session and everything after
-    # it; it checks authentication itself (practices/cache.py).
+    # it; it checks authentication itself (practices/cache.py). Its key holds the
+    # page's language.
     "practices.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the URL's prefix (none: English); the admin's from the
+    # visitor's choice (kb/i18n.py).
+    "django.middleware.locale.LocaleMiddleware",
+    "kb.i18n.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "practices.context_processors.site",
                 "practices.context_processors.references",
+                "kb.i18n.context",
             ],
         },
     },
@@ -232,7 +241,14 @@ AXES_LOCKOUT_CALLABLE = "kb.views.lockout"  # renders templates/lockout.html
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "kb.middleware.client_ip_address"
 
+# The interface in English (unprefixed URLs), French (/fr/) and Spanish (/es/);
+# the catalogues in locale/ are compiled by `make install` (docs/i18n.md).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 

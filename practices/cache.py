@@ -38,6 +38,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 from django.utils.http import http_date
+from django.utils.translation import get_language_from_path
 from redis.exceptions import RedisError
 
 GENERATION_KEY = "kb:content-generation"
@@ -243,7 +244,11 @@ def page_key(request):
     # The day is part of the key: citation panels print today's date as the
     # access date, so a page cached yesterday must not be served today.
     day = timezone.localdate().isoformat()  # the day citations.py takes
-    url = f"{day} {request.scheme}://{request.get_host()}{request.path}?"
+    # The language too: the page's, from its URL prefix (none: English), known
+    # before LocaleMiddleware runs. Unprefixed pages are English only because
+    # kb.i18n.LanguageRedirectMiddleware sends other readers to their prefix.
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    url = f"{day} {language} {request.scheme}://{request.get_host()}{request.path}?"
     url += normalized_query(request)
     return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 

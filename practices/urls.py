@@ -8,6 +8,7 @@ from .suggestions import SUGGESTABLE
 
 app_name = "practices"
 
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
@@ -198,3 +199,13 @@ urlpatterns += [
     ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]
+
+# Files, feeds and the sitemap: a visitor's language never redirects them
+# (kb/i18n.py), and they carry no hreflang alternates.
+LANGUAGE_NEUTRAL = {
+    pattern.name
+    for pattern in urlpatterns
+    if pattern.name.endswith(("-csv", "-json", "-bib", "-ris", "-package"))
+    or pattern.name.startswith(("feed-", "sitemap"))
+    or pattern.name in {"dataset", "robots"}
+}

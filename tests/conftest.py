@@ -39,3 +39,22 @@ def pytest_collection_modifyitems(config, items):
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = [item for item in items if not item.get_closest_marker("faults")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _translations_compiled():
+    """The interface's catalogues compiled, as `make install` does, when a .po
+    file is newer than its .mo (a pytest run straight after editing one)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    for locale_dir in settings.LOCALE_PATHS:
+        for po in Path(locale_dir).glob("*/LC_MESSAGES/django.po"):
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                call_command(
+                    "compilemessages",
+                    locale=[po.parent.parent.name],
+                    verbosity=0,
+                    ignore_patterns=[".venv", "node_modules"],
+                )

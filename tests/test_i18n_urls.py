@@ -1,0 +1,157 @@
+"""The site in English (unprefixed), French (/fr/) and Spanish (/es/): which
+language a visitor gets, the switcher, hreflang alternates and the page cache."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("en", "fr", "es")
+
+
+@pytest.fixture
+def practice():
+    sweden = f.make_jurisdiction("Sweden", slug="sweden")
+    return f.make_practice("Malmö practice", jurisdiction=sweden, tags=["hotline"])
+
+
+def html_lang(response):
+    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+
+
+def hreflangs(html):
+    return dict(
+        re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+    )
+
+
+def test_english_stays_unprefixed_for_a_reader_without_a_preference(client, practice):
+    response = client.get("/practices/")
+    assert response.status_code == 200
+    assert html_lang(response) == "en"
+
+
+@pytest.mark.parametrize("code", ["fr", "es"])
+def test_prefixed_pages_are_in_their_language(client, practice, code):
+    response = client.get(f"/{code}/practices/{practice.slug}/")
+    assert response.status_code == 200
+    assert html_lang(response) == code
+    assert response["Content-Language"] == code
+
+
+def test_first_visit_follows_accept_language(client, practice):
+    response = client.get(
+        "/practices/?tag=hotline", HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.9"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/practices/?tag=hotline"
+    assert "Accept-Language" in response["Vary"]
+    english = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="en-GB,fr;q=0.5")
+    assert english.status_code == 200 and html_lang(english) == "en"
+    # A language the site does not have: English.
+    german = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="de")
+    assert german.status_code == 200 and html_lang(german) == "en"
+
+
+def test_a_cached_english_page_is_never_served_to_a_french_reader(
+    client, practice, settings
+):
+    settings.KB_PAGE_CACHE_SECONDS = 60
+    assert client.get("/practices/").status_code == 200
+    assert client.get("/practices/")["X-KB-Cache"] == "hit"
+    french = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 302
+    page = client.get(french["Location"])
+    assert html_lang(page) == "fr"
+    assert page["X-KB-Cache"] == "miss"
+    assert html_lang(client.get("/practices/")) == "en"
+
+
+def test_files_feeds_and_the_api_are_never_redirected(client, practice):
+    for url in [
+        "/practices.csv",
+        "/feeds/practices/",
+        "/sitemap.xml",
+        "/robots.txt",
+        f"/practices/{practice.slug}/cite.bib",
+        "/api/v1/practices/",
+        "/healthz",
+    ]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert response.status_code == 200, url
+
+
+def test_the_switcher_keeps_the_page_and_its_filters_and_remembers_the_choice(
+    client, practice
+):
+    page = client.get("/fr/practices/?tag=hotline&sort=title").content.decode()
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', page, re.S)
+    links = dict(re.findall(r'<a href="([^"]+)" lang="(\w+)"', switcher.group(0)))
+    english = {code: url for url, code in links.items()}["en"].replace("&amp;", "&")
+    assert parse_qs(urlsplit(english).query)["next"] == [
+        "/fr/practices/?tag=hotline&sort=title"
+    ]
+    response = client.get(english, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 302
+    assert response["Location"] == "/practices/?tag=hotline&sort=title"
+    # The choice sticks, over the browser's French.
+    after = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="fr")
+    assert after.status_code == 200 and html_lang(after) == "en"
+    spanish = client.get(
+        "/language/es/?next=/practices/%3Ftag%3Dhotline", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert spanish["Location"] == "/es/practices/?tag=hotline"
+
+
+def test_the_switcher_refuses_other_sites_and_unknown_languages(client):
+    assert client.get("/language/fr/?next=https://evil.example/").status_code == 400
+    assert client.get("/language/fr/?next=//evil.example/").status_code == 400
+    assert client.get("/language/de/?next=/").status_code == 404
+
+
+def test_hreflang_alternates_are_reciprocal_in_the_head(client, practice):
+    pages = {}
+    for code in LANGUAGES:
+        prefix = "" if code == "en" else f"/{code}"
+        pages[code] = hreflangs(
+            client.get(f"{prefix}/practices/{practice.slug}/").content.decode()
+        )
+    assert set(pages["en"]) == {"en", "fr", "es", "x-default"}
+    assert pages["en"] == pages["fr"] == pages["es"]
+    assert pages["en"]["x-default"] == pages["en"]["en"]
+    for code in LANGUAGES:
+        url = urlsplit(pages["en"][code])
+        assert html_lang(client.get(url.path)) == code
+
+
+def test_hreflang_alternates_are_reciprocal_in_the_sitemap(client, practice, settings):
+    settings.SITE_URL = "https://kb.example.org"
+    index = client.get("/sitemap.xml").content.decode()
+    entries = {}
+    for code in LANGUAGES:
+        section = "practices" if code == "en" else f"practices-{code}"
+        assert f"/sitemap-{section}.xml</loc>" in index
+        xml = client.get(f"/sitemap-{section}.xml").content.decode()
+        url = re.search(r"<url>.*?</url>", xml, re.S).group(0)
+        loc = re.search(r"<loc>([^<]+)</loc>", url).group(1)
+        alternates = dict(re.findall(r'hreflang="([^"]+)" href="([^"]+)"', url))
+        assert alternates[code] == loc
+        entries[code] = alternates
+    assert entries["en"] == entries["fr"] == entries["es"]
+    assert entries["en"]["fr"] == (
+        f"https://kb.example.org/fr/practices/{practice.slug}/"
+    )
+    assert entries["en"]["x-default"] == entries["en"]["en"]
+
+
+def test_the_admin_follows_the_chosen_language(client, practice):
+    f.make_curator()
+    client.login(username="curator", password=f.CURATOR_PASSWORD)
+    english = client.get("/admin/")
+    assert html_lang(english).startswith("en")
+    french = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert html_lang(french) == "fr"
