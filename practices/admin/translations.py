@@ -19,9 +19,10 @@ def language_name(code):
 
 
 def originals_form(form_class, model):
-    """`form_class` whose original fields (`title`) always read and write the
-    English original, whatever language the admin is shown in: modeltranslation
-    would read and write the active language's (`title_fr`) under that name."""
+    """`form_class` whose original fields (`title`) always show the English
+    original, whatever language the admin is shown in: the field would read the
+    active language's (`title_fr`). Saving writes the original already
+    (practices/translation.py)."""
     names = TRANSLATED_FIELDS.get(model, ())
 
     class OriginalsForm(form_class):
@@ -34,13 +35,6 @@ def originals_form(form_class, model):
                 if name in self.fields and name not in given:
                     english = build_localized_fieldname(name, ORIGINAL_LANGUAGE)
                     self.initial[name] = getattr(self.instance, english)
-
-        def save(self, commit=True):
-            for name in names:
-                if name in self.cleaned_data:
-                    english = build_localized_fieldname(name, ORIGINAL_LANGUAGE)
-                    setattr(self.instance, english, self.cleaned_data[name])
-            return super().save(commit)
 
     OriginalsForm.__name__ = form_class.__name__
     return OriginalsForm
