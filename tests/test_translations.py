@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from practices import search
+from practices.imports.resources import BestPracticeResource
 from practices.models import BestPractice, PendingChange, Status
 
 from .factories import (
@@ -316,3 +317,21 @@ def test_the_api_gives_each_text_in_the_language_asked(client, translated):
     assert "filter_messages" not in listed or not any(
         "lang" in m for m in listed["filter_messages"]
     )
+
+
+def test_a_bulk_export_from_the_french_admin_holds_the_english_originals(translated):
+    with translation.override("fr"):
+        dataset = BestPracticeResource().export(
+            queryset=BestPractice.objects.filter(pk=translated.pk)
+        )
+    assert dataset.dict[0]["title"] == "Train hotel staff to spot trafficking"
+
+
+def test_a_record_made_in_code_on_a_french_request_keeps_english_as_original(db):
+    with translation.override("fr"):
+        practice = make_practice("Hotline")
+        practice.recommendation = "Answer every call."
+        practice.save()
+    practice.refresh_from_db()
+    assert (practice.title_en, practice.title_fr) == ("Hotline", None)
+    assert practice.recommendation_en == "Answer every call."
