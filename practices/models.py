@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from modeltranslation.manager import get_translatable_fields_for_model
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -53,6 +54,21 @@ class TimeStampedModel(models.Model):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def update(self, **kwargs):
+        # modeltranslation would write `title=` to the active language's column
+        # alone (`title_en`); it is the original: write it to `title`, which the
+        # search triggers and the history read, and to `title_en` alike.
+        originals = [
+            name
+            for name in kwargs
+            if name in (get_translatable_fields_for_model(self.model) or ())
+        ]
+        if not originals:
+            return super().update(**kwargs)
+        english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        kwargs |= {f"{name}_{english}": kwargs[name] for name in originals}
+        return models.QuerySet.update(self.rewrite(False), **kwargs)
 
 
 class Publishable(TimeStampedModel):

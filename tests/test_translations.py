@@ -335,3 +335,14 @@ def test_a_record_made_in_code_on_a_french_request_keeps_english_as_original(db)
     practice.refresh_from_db()
     assert (practice.title_en, practice.title_fr) == ("Hotline", None)
     assert practice.recommendation_en == "Answer every call."
+
+
+def test_an_update_in_code_changes_the_original_that_search_reads(db):
+    practice = make_practice("Hotline")
+    BestPractice.objects.filter(pk=practice.pk).update(title="Helpline")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title, title_en FROM practices_bestpractice WHERE id = %s",
+            [practice.pk],
+        )
+        assert cursor.fetchone() == ("Helpline", "Helpline")
