@@ -59,6 +59,9 @@ SITE_URL = os.environ.get("KB_SITE_URL", "").rstrip("/")
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
+    # Before the admin: its admin mixins and its registration of the translated
+    # fields (practices/translation.py) must load first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -248,6 +251,12 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
+
+# Translatable content (practices/translation.py): English is the original of
+# every record and what a missing translation falls back to.
+MODELTRANSLATION_LANGUAGES = ("en", "fr", "es")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -126,8 +126,11 @@ class PageCitation:
         return settings.SITE_NAME
 
 
-def page_citation(kind, slug, title, updated, path, version=None, accessed=None):
-    """The citation of a page read at `path` (its version permalink)."""
+def page_citation(
+    kind, slug, title, updated, path, version=None, accessed=None, language="en"
+):
+    """The citation of a page read at `path` (its version permalink), whose text is
+    in `language` (a translation, or the English original)."""
     key = f"kb-{kind.key}-{slugify(slug) or 'record'}"
     if version:
         key += f"-v{version}"
@@ -139,6 +142,7 @@ def page_citation(kind, slug, title, updated, path, version=None, accessed=None)
         url=absolute(path),
         key=key,
         version=version,
+        language=language,
     )
 
 

@@ -7,13 +7,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import get_translatable_fields_for_model
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
-
-from .history import SnapshotHistory, TagsAndSnapshotHistory
 
 
 class Status(models.TextChoices):
@@ -57,6 +56,21 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def update(self, **kwargs):
+        # modeltranslation would write `title=` to the active language's column
+        # alone (`title_en`); it is the original: write it to `title`, which the
+        # search triggers and the history read, and to `title_en` alike.
+        originals = [
+            name
+            for name in kwargs
+            if name in (get_translatable_fields_for_model(self.model) or ())
+        ]
+        if not originals:
+            return super().update(**kwargs)
+        english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        kwargs |= {f"{name}_{english}": kwargs[name] for name in originals}
+        return models.QuerySet.update(self.rewrite(False), **kwargs)
+
 
 class Publishable(TimeStampedModel):
     """Content that goes through the editorial workflow before it is public."""
@@ -89,7 +103,12 @@ class Publishable(TimeStampedModel):
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        # A translated field's own column (`title`, beside `title_en`, `title_fr`…)
+        # is written as the field reads in the active language: saved in English,
+        # it always holds the English original, which the search triggers index
+        # and the history shows, whatever language the curator's page was in.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
 
 
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
@@ -140,7 +159,7 @@ class Jurisdiction(Publishable):
     )
     description = models.TextField(blank=True, help_text="Markdown.")
 
-    history = HistoricalRecords()
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["name"]
@@ -200,7 +219,7 @@ class Organization(Publishable):
     description = models.TextField(blank=True, help_text="Markdown.")
     website = models.URLField(blank=True)
 
-    history = HistoricalRecords()
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["name"]
@@ -272,7 +291,7 @@ class Source(Publishable):
     )
     description = models.TextField(blank=True, help_text="Markdown.")
 
-    history = HistoricalRecords()
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["title"]
@@ -402,9 +421,7 @@ class Initiative(Publishable):
     search_vector = search_vector_field()
 
     objects = InitiativeQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]
-    )
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["title"]
@@ -450,9 +467,7 @@ class BestPractice(Publishable):
     tags = TaggableManager(through=TaggedPractice, blank=True)
     search_vector = search_vector_field()
 
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]
-    )
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["jurisdiction__name", "position", "title"]
@@ -583,9 +598,7 @@ class Finding(Publishable):
     search_vector = search_vector_field()
 
     objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"], bases=[SnapshotHistory]
-    )
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["title"]
@@ -694,7 +707,7 @@ class Quotation(Publishable):
     )
     locator = models.CharField(max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    # `history`: registered in translation.py, once the translated fields exist.
 
     class Meta:
         ordering = ["speaker_name", "slug"]

@@ -27,17 +27,19 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
     TrigramSimilarity,
 )
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
+from .languages import content_language
 from .models import (
     BestPractice,
     Finding,
@@ -47,8 +49,12 @@ from .models import (
     Source,
     Status,
 )
+from .translation import TRANSLATED_FIELDS
 
 CONFIG = "kb_english"
+# A French or Spanish page also searches the translations, in their language's
+# configuration (unaccent, then its stemmer; migration 0013).
+TRANSLATION_CONFIGS = {"fr": "kb_french", "es": "kb_spanish"}
 # ts_rank's weights for D, C, B, A: a match in the title or a tag (A) outweighs any
 # number of matches in the place names (B) or the body (C).
 RANK_WEIGHTS = [0.02, 0.05, 0.2, 1.0]
@@ -129,6 +135,34 @@ def vector(spec):
     )
 
 
+def language_search(spec):
+    """(config, vector) of the translations of `spec`'s records in the page's
+    language, or None on an English page. The vector covers the translated title
+    (A) and body (C) columns, exactly as migration 0013 indexes it."""
+    language = content_language()
+    config = TRANSLATION_CONFIGS.get(language)
+    if config is None:
+        return None
+    translated = TRANSLATED_FIELDS.get(spec.model, ())
+
+    def columns(names):
+        return [f"{name}_{language}" for name in names if name in translated]
+
+    parts = [
+        SearchVector(*names, weight=weight, config=config)
+        for names, weight in ((columns([spec.title]), "A"), (columns(spec.body), "C"))
+        if names
+    ]
+    return config, reduce(operator.add, parts)
+
+
+def originals(queryset):
+    """`queryset` comparing and ordering by the original (English) columns: by
+    default modeltranslation reads `title` as the page language's `title_en` or
+    `title_fr`, which the trigram indexes (on `title`) do not cover."""
+    return queryset.rewrite(False)
+
+
 def has_stored_vector(model):
     try:
         model._meta.get_field("search_vector")
@@ -139,8 +173,16 @@ def has_stored_vector(model):
 
 def stored_or_computed_vector(spec):
     """The stored column where the model has one, else the expression that 0009's
-    index covers."""
-    return F("search_vector") if has_stored_vector(spec.model) else vector(spec)
+    index covers; on a French or Spanish page joined with the vector of the
+    translations (0013 indexes the pair), so a record is found by its English
+    words and by those of its translation."""
+    english = F("search_vector") if has_stored_vector(spec.model) else vector(spec)
+    translations = language_search(spec)
+    if translations is None:
+        return english
+    return CombinedExpression(
+        english, "||", translations[1], output_field=SearchVectorField()
+    )
 
 
 def terms(q):
@@ -173,8 +215,16 @@ def _query(q):
     if not groups:
         return None
 
+    configs = [CONFIG]
+    if content_language() in TRANSLATION_CONFIGS:
+        configs.append(TRANSLATION_CONFIGS[content_language()])
+
     def search_query(word):
-        return SearchQuery(word, search_type="plain", config=CONFIG)
+        # The word stemmed as English or as the page's language: either matches.
+        return reduce(
+            operator.or_,
+            (SearchQuery(word, search_type="plain", config=c) for c in configs),
+        )
 
     return reduce(
         operator.and_,
@@ -202,6 +252,7 @@ def _fts_matching(queryset, q):
     """SQLite: `queryset` narrowed to FTS5 matches, those matching in the title or
     a tag first, then by bm25."""
     spec = SPEC_BY_MODEL[queryset.model]
+    queryset = originals(queryset)
     expression = _fts_expression(q)
     if not expression:
         return queryset.none()
@@ -231,6 +282,7 @@ def _fts_matching(queryset, q):
 def ranked(queryset, q):
     """`queryset` ordered best match first (PostgreSQL), without narrowing it."""
     spec = SPEC_BY_MODEL[queryset.model]
+    queryset = originals(queryset)
     vector_or_column = stored_or_computed_vector(spec)
     # alias, not annotate: the vector is only compared and ranked, never sent
     # back, so PostgreSQL neither computes nor sorts it for every match.
@@ -250,6 +302,7 @@ def matching(queryset, q):
     spec = SPEC_BY_MODEL[queryset.model]
     if _query(q) is None:
         return queryset.none()
+    # ranked() reads the original columns (`originals`).
     return ranked(queryset, q).filter(
         Q(search=_query(q)) | Q(**{f"{spec.title}__trigram_similar": q})
     )
@@ -272,7 +325,8 @@ def exact_matches(queryset, q):
     if has_stored_vector(spec.model):
         queryset = rank_window(queryset, query)
     return (
-        queryset.alias(
+        originals(queryset)
+        .alias(
             search=vector_or_column,
             rank=SearchRank(vector_or_column, query, weights=RANK_WEIGHTS),
         )
@@ -289,13 +343,16 @@ def rank_window(queryset, query):
     results are among them whenever there are any; when one part holds more than
     the window, which of them are ranked follows the index's order."""
     spec = SPEC_BY_MODEL[queryset.model]
-    unordered = queryset.order_by()
+    # The original columns: migration 0012 indexes the English title itself.
+    unordered = originals(queryset).order_by()
     parts = [
-        # The expression migration 0012 indexes.
         unordered.alias(title_vector=SearchVector(spec.title, config=CONFIG)).filter(
             title_vector=query
         ),
-        unordered.filter(search_vector=query),
+        # Anywhere, in English or in the page's language (0004 and 0013's indexes).
+        unordered.alias(any_vector=stored_or_computed_vector(spec)).filter(
+            any_vector=query
+        ),
     ]
     if hasattr(spec.model, "tags"):
         tags = Tag.objects.alias(name_vector=SearchVector("name", config=CONFIG))
@@ -309,14 +366,15 @@ def similar_matches(queryset, q):
     most similar first (PostgreSQL, through the trigram indexes)."""
     spec = SPEC_BY_MODEL[queryset.model]
     return (
-        queryset.alias(similarity=TrigramSimilarity(spec.title, q))
+        originals(queryset)
+        .alias(similarity=TrigramSimilarity(spec.title, q))
         .filter(**{f"{spec.title}__trigram_similar": q})
         .order_by(F("similarity").desc(), spec.title)
     )
 
 
 def _searchable(spec):
-    queryset = spec.model.objects.published()
+    queryset = originals(spec.model.objects.published())
     if spec.model in (BestPractice, Initiative, Finding, Organization):
         # Each hit names its jurisdiction (an organization's was one query per
         # hit, up to 20 more queries per search).

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext_lazy
 
+from . import languages
 from .models import (
     BestPractice,
     Finding,
@@ -139,7 +140,12 @@ class Version:
 
     @property
     def title(self):
-        return getattr(self.row, self.kind.title_field)
+        return languages.text_in(self.row, self.kind.title_field)
+
+    @property
+    def language(self):
+        """The language this version is read in (its translation, or English)."""
+        return languages.record_language(self.row)
 
     def get_absolute_url(self):
         return version_url(self.kind, self.row.slug, self.number)

@@ -42,6 +42,7 @@ from ..services import (
     revision_current,
 )
 from .filters import ReviewDueFilter
+from .translations import MissingTranslationFilter, TranslationsAdminMixin
 from .workflow import WorkflowAdminMixin
 
 # Long texts written in Markdown (rendered through practices.markup).
@@ -473,6 +474,10 @@ class RecordAdmin(SimpleHistoryAdmin):
         return render(request, "admin/practices/history_compare.html", context)
 
 
-class ContentAdmin(WorkflowAdminMixin, RecordAdmin):
-    """The admin of every content model: the workflow first (a published record's
-    edit becomes a pending change), then the revision-checked save."""
+class ContentAdmin(TranslationsAdminMixin, WorkflowAdminMixin, RecordAdmin):
+    """The admin of every content model: its translations beside the originals, the
+    workflow first (a published record's edit becomes a pending change), then the
+    revision-checked save."""
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), MissingTranslationFilter]

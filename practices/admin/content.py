@@ -37,6 +37,7 @@ from ..models import (
 )
 from .base import ContentAdmin
 from .imports import ImportAdminMixin
+from .translations import OriginalsInlineMixin
 
 # --- inlines -----------------------------------------------------------------
 
@@ -74,7 +75,7 @@ class FindingFigureInline(admin.StackedInline):
     autocomplete_fields = ["jurisdiction"]
 
 
-class FindingInline(admin.StackedInline):
+class FindingInline(OriginalsInlineMixin, admin.StackedInline):
     """An initiative's findings, editable in place; the full form is one click away."""
 
     model = Finding

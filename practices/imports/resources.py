@@ -20,7 +20,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
@@ -71,6 +71,13 @@ class ContentResource(resources.ModelResource):
     def relation_columns(self):
         return []
 
+    # Files hold the English originals, whatever language the admin is shown in:
+    # a file exported from the French admin re-imports without writing French over
+    # the English, and the preview compares like with like.
+    def export(self, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().export(*args, **kwargs)
+
     def get_queryset(self):
         # The records the file matches, with the records their foreign keys point
         # to: comparing a row with its record must not query once per row.
@@ -90,7 +97,8 @@ class ContentResource(resources.ModelResource):
         if not dry_run or len(dataset) > import_preview_diff_rows():
             self._meta = copy.copy(self._meta)  # this instance's options only
             self._meta.skip_html_diff = True
-        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         limit = import_max_rows()

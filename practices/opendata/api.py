@@ -13,6 +13,7 @@ import time
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
@@ -23,7 +24,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from .. import selectors
+from .. import languages, selectors
 from ..cache import generation, generation_changed_at
 from ..models import (
     BestPractice,
@@ -72,6 +73,7 @@ class LenientFilterBackend(DjangoFilterBackend):
             "also_reads": (
                 Pagination.cursor_query_param,
                 Pagination.page_size_query_param,
+                filters.LANGUAGE_PARAMETER,
             ),
         }
 
@@ -200,6 +202,23 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     throttle_classes = [AnonymousThrottle]
     ordering = ("slug",)
 
+    def dispatch(self, request, *args, **kwargs):
+        # The serializers read each translated text in the active language, and
+        # the answer is rendered before dispatch returns (finalize_response).
+        try:
+            language = filters.requested_language(request.GET)
+        except filters.LanguageInvalid:
+            language = languages.content_language()  # `initial` refuses it
+        with translation.override(language):
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        try:
+            filters.requested_language(request.query_params)
+        except filters.LanguageInvalid as error:
+            raise ParseError(str(error)) from error
+
     def paginate_queryset(self, queryset):
         if self.paginator is not None:
             self.paginator.view = self
@@ -218,6 +237,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         # date; the ETag covers that second (as for the pages).
         last_modified = changed if changed < int(time.time()) else None
         response["ETag"] = etag
+        response["Content-Language"] = languages.content_language()
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=0)

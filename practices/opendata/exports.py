@@ -22,11 +22,15 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import CharField, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Cast, JSONObject
+from django.utils import translation
 from taggit.models import Tag
 
+from .. import languages
 from ..charts import figure_line
 from ..models import (
     Basis,
+    BestPractice,
+    Finding,
     FindingFigure,
     Initiative,
     InitiativeSource,
@@ -40,6 +44,7 @@ from ..models import (
     TaggedPractice,
 )
 from ..site import absolute, site_url
+from ..translation import TRANSLATED_FIELDS
 from . import package
 
 CHUNK = 1000
@@ -131,6 +136,26 @@ def _figures(obj):
     return [figure_line(f) for f in figures]
 
 
+def _with_languages(model, columns):
+    """`columns` with each translated text followed by `<name>_lang`, the language
+    it is given in: the one asked for (?lang=, or the address's) where a curator
+    translated it, else the English original. The text columns read the active
+    language (the export activates the one asked for)."""
+    translated = TRANSLATED_FIELDS[model]
+    result = []
+    for column in columns:
+        result.append(column)
+        if column.name in translated:
+            result.append(
+                Column(
+                    f"{column.name}_lang",
+                    f"The language of {column.name}: en (the original), fr or es.",
+                    partial(languages.language_of, name=column.name),
+                )
+            )
+    return result
+
+
 def _common_head(kind_url_help):
     return [
         Column("slug", "The record's identifier, as in its page address.", _slug),
@@ -184,193 +209,222 @@ _TAGS = Column(
     _tags,
 )
 
-PRACTICE_COLUMNS = [
-    *_common_head("The address of the practice's page."),
-    Column(
-        "theme",
-        "prevention, protection, prosecution or partnership (the 4P framework).",
-        lambda o: o.theme,
-    ),
-    *_jurisdiction_columns(),
-    Column("position", "Its place in the source's list.", lambda o: o.position),
-    Column(
-        "recommendation",
-        "The recommendation in the source's own words.",
-        lambda o: o.recommendation,
-    ),
-    Column("discussion", "Discussion (Markdown).", lambda o: o.discussion),
-    Column(
-        "initiatives",
-        "Slugs of the published initiatives that illustrate it.",
-        _initiative_slugs,
-    ),
-    _TAGS,
-    _SOURCES,
-    *_DATES,
-]
-
-INITIATIVE_COLUMNS = [
-    *_common_head("The address of the initiative's page."),
-    Column(
-        "kind",
-        "programme, law, police, task-force, campaign, hotline, operation, "
-        "action-plan or outreach.",
-        lambda o: o.kind,
-    ),
-    Column(
-        "role",
-        "example (to learn from) or cautionary (a contrasting or cautionary example, "
-        "never a best practice).",
-        lambda o: o.role,
-    ),
-    *_jurisdiction_columns(),
-    Column(
-        "start_year",
-        "The year it started, where the source gives it.",
-        lambda o: o.start_year,
-    ),
-    Column("summary", "One sentence, attributed.", lambda o: o.summary),
-    Column("description", "Description (Markdown).", lambda o: o.description),
-    Column(
-        "lead_organizations",
-        "Names of the published organizations that lead it.",
-        _lead_names,
-    ),
-    Column(
-        "part_of",
-        "Slug of the larger initiative it belongs to, if published.",
-        lambda o: _slug_if_published(o.part_of),
-    ),
-    _TAGS,
-    _SOURCES,
-    *_DATES,
-]
-
-FINDING_COLUMNS = [
-    *_common_head("The address of the finding's page."),
-    Column(
-        "kind",
-        "count, change, comparison, share, estimate, study, poll or assessment.",
-        lambda o: o.kind,
-    ),
-    Column(
-        "basis",
-        "The type of support behind it (who measured or judged what): "
-        + ", ".join(Basis.values)
-        + "; empty where not yet assigned. Filter with ?basis=<value>.",
-        lambda o: o.basis,
-    ),
-    Column(
-        "statement",
-        "What the source reports, close to its words; numbers exactly as written.",
-        lambda o: o.statement,
-    ),
-    Column(
-        "claimant",
-        "Whose claim or estimate it is, when not the source's author.",
-        lambda o: o.claimant,
-    ),
-    *_jurisdiction_columns(),
-    Column(
-        "initiative",
-        "Slug of the published initiative it is about, if any.",
-        lambda o: _slug_if_published(o.initiative),
-    ),
-    Column("source", "Slug of its source.", lambda o: o.source.slug),
-    Column("source_title", "Title of its source.", lambda o: o.source.title),
-    Column(
-        "reported_in",
-        "Title of the work the source is reported in, if any.",
-        lambda o: (
-            o.source.reported_in.title if _published(o.source.reported_in) else None
+PRACTICE_COLUMNS = _with_languages(
+    BestPractice,
+    [
+        *_common_head("The address of the practice's page."),
+        Column(
+            "theme",
+            "prevention, protection, prosecution or partnership (the 4P framework).",
+            lambda o: o.theme,
         ),
-    ),
-    Column("locator", "The section of the source it comes from.", lambda o: o.locator),
-    Column("period_start", "First year of the period.", lambda o: o.period_start),
-    Column("period_end", "Last year of the period.", lambda o: o.period_end),
-    Column("period_text", "The period as the text gives it.", lambda o: o.period_text),
-    Column(
-        "figures",
-        "Its numbers: “label, year: qualifier value unit” (CSV: joined with “; ”).",
-        _figures,
-    ),
-    *_DATES,
-]
+        *_jurisdiction_columns(),
+        Column("position", "Its place in the source's list.", lambda o: o.position),
+        Column(
+            "recommendation",
+            "The recommendation in the source's own words.",
+            lambda o: o.recommendation,
+        ),
+        Column("discussion", "Discussion (Markdown).", lambda o: o.discussion),
+        Column(
+            "initiatives",
+            "Slugs of the published initiatives that illustrate it.",
+            _initiative_slugs,
+        ),
+        _TAGS,
+        _SOURCES,
+        *_DATES,
+    ],
+)
 
-JURISDICTION_COLUMNS = [
-    Column("slug", "The jurisdiction's identifier.", _slug),
-    Column("name", "Its name.", lambda o: o.name),
-    Column("url", "The address of its page.", _url),
-    Column("kind", "country, state, city or region.", lambda o: o.kind),
-    Column("iso_code", "ISO 3166 code, where one exists.", lambda o: o.iso_code),
-    Column(
-        "parent",
-        "Slug of the jurisdiction it lies in, if published.",
-        lambda o: _slug_if_published(o.parent),
-    ),
-    Column("description", "Description (Markdown).", lambda o: o.description),
-    *_DATES,
-]
+INITIATIVE_COLUMNS = _with_languages(
+    Initiative,
+    [
+        *_common_head("The address of the initiative's page."),
+        Column(
+            "kind",
+            "programme, law, police, task-force, campaign, hotline, operation, "
+            "action-plan or outreach.",
+            lambda o: o.kind,
+        ),
+        Column(
+            "role",
+            "example (to learn from) or cautionary (a contrasting or cautionary "
+            "example, never a best practice).",
+            lambda o: o.role,
+        ),
+        *_jurisdiction_columns(),
+        Column(
+            "start_year",
+            "The year it started, where the source gives it.",
+            lambda o: o.start_year,
+        ),
+        Column("summary", "One sentence, attributed.", lambda o: o.summary),
+        Column("description", "Description (Markdown).", lambda o: o.description),
+        Column(
+            "lead_organizations",
+            "Names of the published organizations that lead it.",
+            _lead_names,
+        ),
+        Column(
+            "part_of",
+            "Slug of the larger initiative it belongs to, if published.",
+            lambda o: _slug_if_published(o.part_of),
+        ),
+        _TAGS,
+        _SOURCES,
+        *_DATES,
+    ],
+)
 
-ORGANIZATION_COLUMNS = [
-    Column("slug", "The organization's identifier.", _slug),
-    Column("name", "Its name.", lambda o: o.name),
-    Column("url", "The address of its page.", _url),
-    Column("kind", "government, law-enforcement, ngo, research, …", lambda o: o.kind),
-    Column(
-        "jurisdiction",
-        "Slug of its jurisdiction, if published.",
-        lambda o: _slug_if_published(o.jurisdiction),
-    ),
-    Column("website", "Its website.", lambda o: o.website),
-    *_DATES,
-]
+FINDING_COLUMNS = _with_languages(
+    Finding,
+    [
+        *_common_head("The address of the finding's page."),
+        Column(
+            "kind",
+            "count, change, comparison, share, estimate, study, poll or assessment.",
+            lambda o: o.kind,
+        ),
+        Column(
+            "basis",
+            "The type of support behind it (who measured or judged what): "
+            + ", ".join(Basis.values)
+            + "; empty where not yet assigned. Filter with ?basis=<value>.",
+            lambda o: o.basis,
+        ),
+        Column(
+            "statement",
+            "What the source reports, close to its words; numbers exactly as written.",
+            lambda o: o.statement,
+        ),
+        Column(
+            "claimant",
+            "Whose claim or estimate it is, when not the source's author.",
+            lambda o: o.claimant,
+        ),
+        *_jurisdiction_columns(),
+        Column(
+            "initiative",
+            "Slug of the published initiative it is about, if any.",
+            lambda o: _slug_if_published(o.initiative),
+        ),
+        Column("source", "Slug of its source.", lambda o: o.source.slug),
+        Column("source_title", "Title of its source.", lambda o: o.source.title),
+        Column(
+            "reported_in",
+            "Title of the work the source is reported in, if any.",
+            lambda o: (
+                o.source.reported_in.title if _published(o.source.reported_in) else None
+            ),
+        ),
+        Column(
+            "locator", "The section of the source it comes from.", lambda o: o.locator
+        ),
+        Column("period_start", "First year of the period.", lambda o: o.period_start),
+        Column("period_end", "Last year of the period.", lambda o: o.period_end),
+        Column(
+            "period_text", "The period as the text gives it.", lambda o: o.period_text
+        ),
+        Column(
+            "figures",
+            "Its numbers: “label, year: qualifier value unit” (CSV: joined with “; ”).",
+            _figures,
+        ),
+        *_DATES,
+    ],
+)
 
-SOURCE_COLUMNS = [
-    Column("slug", "The source's identifier.", _slug),
-    Column("title", "Its title.", lambda o: o.title),
-    Column("url", "The address of its page here.", _url),
-    Column("kind", "book, study, audit, report, poll, …", lambda o: o.kind),
-    Column("authors", "Personal authors, “Last, First; …”.", lambda o: o.authors),
-    Column(
-        "organization",
-        "Slug of the organization that produced it, if published.",
-        lambda o: _slug_if_published(o.organization),
-    ),
-    Column("year", "Year of publication.", lambda o: o.year),
-    Column("date_text", "The date as the text gives it.", lambda o: o.date_text),
-    Column("publisher", "Publisher, where known.", lambda o: o.publisher),
-    Column("isbn", "ISBN, where known.", lambda o: o.isbn),
-    Column("source_url", "Its own address on the web, where known.", lambda o: o.url),
-    Column(
-        "reported_in",
-        "Slug of the work it is reported in, if published.",
-        lambda o: _slug_if_published(o.reported_in),
-    ),
-    Column("locator", "The section of that work.", lambda o: o.locator),
-    *_DATES,
-]
+JURISDICTION_COLUMNS = _with_languages(
+    Jurisdiction,
+    [
+        Column("slug", "The jurisdiction's identifier.", _slug),
+        Column("name", "Its name.", lambda o: o.name),
+        Column("url", "The address of its page.", _url),
+        Column("kind", "country, state, city or region.", lambda o: o.kind),
+        Column("iso_code", "ISO 3166 code, where one exists.", lambda o: o.iso_code),
+        Column(
+            "parent",
+            "Slug of the jurisdiction it lies in, if published.",
+            lambda o: _slug_if_published(o.parent),
+        ),
+        Column("description", "Description (Markdown).", lambda o: o.description),
+        *_DATES,
+    ],
+)
 
-QUOTATION_COLUMNS = [
-    Column("slug", "The quotation's identifier.", _slug),
-    Column("text", "The words exactly as quoted.", lambda o: o.text),
-    Column(
-        "speaker", "Who said it, as the source describes them.", lambda o: o.speaker
-    ),
-    Column("context", "How the source introduces it.", lambda o: o.context),
-    Column(
-        "jurisdiction",
-        "Slug of its jurisdiction, if published.",
-        lambda o: _slug_if_published(o.jurisdiction),
-    ),
-    Column(
-        "initiative",
-        "Slug of its initiative, if published.",
-        lambda o: _slug_if_published(o.initiative),
-    ),
-    Column("source", "Slug of its source.", lambda o: o.source.slug),
-    Column("locator", "The section of the source.", lambda o: o.locator),
-]
+ORGANIZATION_COLUMNS = _with_languages(
+    Organization,
+    [
+        Column("slug", "The organization's identifier.", _slug),
+        Column("name", "Its name.", lambda o: o.name),
+        Column("url", "The address of its page.", _url),
+        Column(
+            "kind", "government, law-enforcement, ngo, research, …", lambda o: o.kind
+        ),
+        Column(
+            "jurisdiction",
+            "Slug of its jurisdiction, if published.",
+            lambda o: _slug_if_published(o.jurisdiction),
+        ),
+        Column("website", "Its website.", lambda o: o.website),
+        *_DATES,
+    ],
+)
+
+SOURCE_COLUMNS = _with_languages(
+    Source,
+    [
+        Column("slug", "The source's identifier.", _slug),
+        Column("title", "Its title.", lambda o: o.title),
+        Column("url", "The address of its page here.", _url),
+        Column("kind", "book, study, audit, report, poll, …", lambda o: o.kind),
+        Column("authors", "Personal authors, “Last, First; …”.", lambda o: o.authors),
+        Column(
+            "organization",
+            "Slug of the organization that produced it, if published.",
+            lambda o: _slug_if_published(o.organization),
+        ),
+        Column("year", "Year of publication.", lambda o: o.year),
+        Column("date_text", "The date as the text gives it.", lambda o: o.date_text),
+        Column("publisher", "Publisher, where known.", lambda o: o.publisher),
+        Column("isbn", "ISBN, where known.", lambda o: o.isbn),
+        Column(
+            "source_url", "Its own address on the web, where known.", lambda o: o.url
+        ),
+        Column(
+            "reported_in",
+            "Slug of the work it is reported in, if published.",
+            lambda o: _slug_if_published(o.reported_in),
+        ),
+        Column("locator", "The section of that work.", lambda o: o.locator),
+        *_DATES,
+    ],
+)
+
+QUOTATION_COLUMNS = _with_languages(
+    Quotation,
+    [
+        Column("slug", "The quotation's identifier.", _slug),
+        Column("text", "The words exactly as quoted.", lambda o: o.text),
+        Column(
+            "speaker", "Who said it, as the source describes them.", lambda o: o.speaker
+        ),
+        Column("context", "How the source introduces it.", lambda o: o.context),
+        Column(
+            "jurisdiction",
+            "Slug of its jurisdiction, if published.",
+            lambda o: _slug_if_published(o.jurisdiction),
+        ),
+        Column(
+            "initiative",
+            "Slug of its initiative, if published.",
+            lambda o: _slug_if_published(o.initiative),
+        ),
+        Column("source", "Slug of its source.", lambda o: o.source.slug),
+        Column("locator", "The section of the source.", lambda o: o.locator),
+    ],
+)
 
 
 # The data package's figures table, column for column: one definition of a figure
@@ -550,6 +604,19 @@ def ignored_notice(messages):
     text = "".join(c if c.isprintable() else " " for c in text)
     text = FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", text)
     return IGNORED_NOTICE + text + "\r\n"
+
+
+def in_language(chunks, language):
+    """`chunks` (a stream), each computed with `language` active: the translated
+    columns read it. Only while computing, since the stream is written after the
+    view has returned and the thread serves other requests later."""
+    chunks = iter(chunks)
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 def csv_lines(queryset, columns, messages=()):

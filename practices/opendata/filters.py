@@ -19,7 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
-from .. import search
+from .. import languages, search
 from ..models import (
     Basis,
     BestPractice,
@@ -35,6 +35,32 @@ MAX_TAGS = 10
 MAX_TEXT = 200
 # Unknown parameters named one by one, up to this many; the rest are counted.
 MAX_UNKNOWN_NAMED = 10
+
+
+# The exports and the API give each text in the language asked for (?lang=), with
+# the page's own language (that of the address) as the default. Not a filter (it
+# selects no records) but read here so that exports and API read it alike.
+LANGUAGE_PARAMETER = "lang"
+
+
+class LanguageInvalid(ValueError):
+    """?lang= names no content language: refused (400), not ignored, since texts
+    in another language than the one asked for would pass unnoticed."""
+
+
+def requested_language(params):
+    """The content language `params` (request.GET) asks for with ?lang=."""
+    value = params.get(LANGUAGE_PARAMETER)
+    if value is None:
+        return languages.content_language()
+    if value not in languages.CONTENT_LANGUAGES:
+        raise LanguageInvalid(
+            f"lang={value[:MAX_TEXT]!r} is not a language of this knowledge base: "
+            f"use one of {', '.join(languages.CONTENT_LANGUAGES)} (en is the "
+            "original; a text not yet translated is given in en, and its *_lang "
+            "field says so)."
+        )
+    return value
 
 
 class Ignored(NamedTuple):

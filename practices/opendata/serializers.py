@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import languages
 from ..models import Status
 from ..site import absolute
 from ..versions import KINDS, version_url
@@ -50,6 +51,22 @@ class ApiUrlField(serializers.Field):
 class TagPageUrlField(PageUrlField):
     def to_representation(self, value):
         return absolute(reverse("practices:tag-detail", kwargs={"slug": value.slug}))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LanguageField(serializers.Field):
+    """The language field `name` is given in: the one asked for (?lang=) where a
+    curator translated it, else en, the original."""
+
+    def __init__(self, name, **kwargs):
+        self.text_field = name
+        kwargs.setdefault(
+            "help_text", f"The language of {name}: en (the original), fr or es."
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return languages.language_of(value, self.text_field)
 
 
 class Summary(serializers.Serializer):
@@ -201,9 +218,12 @@ class PracticeSerializer(VersionedSerializer):
     kind_key = "practice"
     api_url = ApiUrlField("practice-detail")
     title = _described("practices", "title")
+    title_lang = LanguageField("title")
     theme = _described("practices", "theme")
     recommendation = _described("practices", "recommendation")
+    recommendation_lang = LanguageField("recommendation")
     discussion = _described("practices", "discussion")
+    discussion_lang = LanguageField("discussion")
     position = _described("practices", "position", serializers.IntegerField)
     jurisdiction = _jurisdiction()
     initiatives = InitiativeSummary(
@@ -220,6 +240,7 @@ class InitiativeSerializer(VersionedSerializer):
     kind_key = "initiative"
     api_url = ApiUrlField("initiative-detail")
     title = _described("initiatives", "title")
+    title_lang = LanguageField("title")
     kind = _described("initiatives", "kind")
     role = _described("initiatives", "role")
     theme = serializers.CharField(
@@ -229,7 +250,9 @@ class InitiativeSerializer(VersionedSerializer):
     )
     start_year = _described("initiatives", "start_year", serializers.IntegerField)
     summary = _described("initiatives", "summary")
+    summary_lang = LanguageField("summary")
     description = _described("initiatives", "description")
+    description_lang = LanguageField("description")
     jurisdiction = _jurisdiction()
     part_of = InitiativeSummary(
         read_only=True, allow_null=True, help_text="The larger initiative, if any."
@@ -257,6 +280,7 @@ class JurisdictionSerializer(VersionedSerializer):
     kind = _described("jurisdictions", "kind")
     iso_code = _described("jurisdictions", "iso_code")
     description = _described("jurisdictions", "description")
+    description_lang = LanguageField("description")
     parent = JurisdictionSummary(
         read_only=True, allow_null=True, help_text="The jurisdiction it lies in."
     )
@@ -278,9 +302,11 @@ class FindingSerializer(VersionedSerializer):
     # Described once, in the data package (package.TABLES), which the data
     # dictionary on /data/ also shows.
     title = _described("findings", "title")
+    title_lang = LanguageField("title")
     kind = _described("findings", "kind")
     basis = _described("findings", "basis")
     statement = _described("findings", "statement")
+    statement_lang = LanguageField("statement")
     claimant = _described("findings", "claimant")
     period_start = _described("findings", "period_start", serializers.IntegerField)
     period_end = _described("findings", "period_end", serializers.IntegerField)
@@ -309,6 +335,7 @@ class SourceSerializer(RecordSerializer):
     url = PageUrlField()
     locator = _described("sources", "locator")
     description = serializers.CharField(read_only=True, help_text="Markdown.")
+    description_lang = LanguageField("description")
     organization = OrganizationSummary(
         read_only=True, allow_null=True, help_text="The organization that produced it."
     )
@@ -322,6 +349,7 @@ class OrganizationSerializer(RecordSerializer):
     name = _described("organizations", "name")
     kind = _described("organizations", "kind")
     description = serializers.CharField(read_only=True, help_text="Markdown.")
+    description_lang = LanguageField("description")
     website = _described("organizations", "website")
     jurisdiction = _jurisdiction()
 
@@ -335,6 +363,7 @@ class QuotationSerializer(RecordSerializer):
     context = serializers.CharField(
         read_only=True, help_text="How the source introduces it."
     )
+    context_lang = LanguageField("context")
     locator = serializers.CharField(read_only=True, help_text="The section.")
     jurisdiction = _jurisdiction()
     initiative = InitiativeSummary(

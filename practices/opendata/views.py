@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 
 from .. import selectors
@@ -70,20 +70,34 @@ def list_export(request, name, fmt):
     empty when none), the CSV's first line and the JSON's `filter_messages` say
     why in words, and the JSON's `ignored_filters` names them again."""
     export = LIST_EXPORTS[name]
-    filterset = export.filterset_class(request.GET, queryset=export.base_queryset())
+    try:
+        language = filters.requested_language(request.GET)
+    except filters.LanguageInvalid as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain")
+    filterset = export.filterset_class(
+        request.GET,
+        queryset=export.base_queryset(),
+        also_reads=(filters.LANGUAGE_PARAMETER,),
+    )
     queryset = export.prepare(filterset.ordered())
     messages = filterset.messages()
     ignored = filterset.ignored_parameters()
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.csv_lines(queryset, export.columns, messages),
+            exports.in_language(
+                exports.csv_lines(queryset, export.columns, messages), language
+            ),
             content_type="text/csv; charset=utf-8",
         )
     else:
         response = StreamingHttpResponse(
-            exports.json_chunks(queryset, export.columns, messages, ignored),
+            exports.in_language(
+                exports.json_chunks(queryset, export.columns, messages, ignored),
+                language,
+            ),
             content_type="application/json; charset=utf-8",
         )
+    response["Content-Language"] = language
     # Percent-encoded: a header holds no line breaks and only Latin-1.
     response[IGNORED_HEADER] = ", ".join(quote(p, safe="") for p in ignored)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

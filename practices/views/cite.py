@@ -9,9 +9,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from .. import citations, history, versions
+from .. import citations, history, languages, versions
 from ..models import Initiative, Source, Status
 from ..site import absolute, site_url
 
@@ -149,16 +150,26 @@ def page_context(kind, obj, version=None, accessed=None):
     else:
         number, row, updated = version.number, version.row, version.updated
         permalink = page_path = version.get_absolute_url()
-    title = getattr(row, kind.title_field)
+    # The title as read: its translation into the page's language, or English.
+    title = languages.text_in(row, kind.title_field)
+    language = languages.record_language(row)
     pairs = (
         _source_pairs(kind, obj)
         if version is None
         else _version_source_pairs(kind, obj, version)
     )
     c = citations.page_citation(
-        kind, obj.slug, title, updated, permalink, version=number, accessed=accessed
+        kind,
+        obj.slug,
+        title,
+        updated,
+        permalink,
+        version=number,
+        accessed=accessed,
+        language=language,
     )
-    text = next((getattr(row, f) for f in kind.text_fields if getattr(row, f)), "")
+    texts = (languages.text_in(row, name) for name in kind.text_fields)
+    text = next((text for text in texts if text), "")
     description = Truncator(" ".join(text.split())).chars(300)
     canonical = absolute(page_path)
     return {
@@ -168,6 +179,7 @@ def page_context(kind, obj, version=None, accessed=None):
             "is_current": version is None or version.is_current,
             "updated": updated,
             "citation": c,
+            "language_name": get_language_info(language)["name_translated"],
             "styles": citations.page_styles(c),
             "permalink": permalink,
             "history_url": versions.history_url(kind, obj.slug),

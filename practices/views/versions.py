@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from .. import versions
+from .. import languages, versions
 from .cite import page_context
 
 
@@ -39,11 +39,14 @@ def version_detail(request, slug, n, kind):
             {
                 "name": name,
                 "label": versions.field_label(row, name),
-                "value": getattr(row, name),
+                # In the page's language where this version had a translation.
+                "value": text,
+                "language": language,
                 "is_markdown": name in ("description", "discussion"),
             }
             for name in kind.text_fields
-            if getattr(row, name)
+            for text, language in [languages.text_and_language(row, name)]
+            if text
         ],
         "facts": [
             (versions.field_label(row, name), display())
