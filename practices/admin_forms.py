@@ -196,11 +196,7 @@ class ContentAdminForm(forms.ModelForm):
     def changed_data(self):
         # The hidden revision is bookkeeping, not a curator's change: a stale one
         # alone must not make an untouched inline row count as edited.
-        return [
-            name
-            for name in super().changed_data
-            if name not in BOOKKEEPING
-        ]
+        return [name for name in super().changed_data if name not in BOOKKEEPING]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
