@@ -12,6 +12,11 @@ from practices.models import BestPractice, Initiative, Jurisdiction, Source
 from ..factories import CURATOR_PASSWORD, make_practice
 
 pytestmark = pytest.mark.browser
+
+# The original fields, not their French and Spanish translations below them
+# ("Title (French)"): Django's admin labels end with a colon.
+TITLE = re.compile(r"^Title:?$")
+RECOMMENDATION = re.compile(r"^Recommendation:?$")
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed"
 ).expect
@@ -99,14 +104,12 @@ def test_curator_adds_an_editor_publishes_and_a_visitor_finds_the_practice(
 
     log_in(page, "carla")
     page.goto(ADMIN + "practices/bestpractice/add/")
-    page.get_by_label("Title").press_sequentially(
-        "Train hotel staff to spot trafficking"
-    )
+    page.get_by_label(TITLE).press_sequentially("Train hotel staff to spot trafficking")
     # The admin's own script fills the slug in from the title.
     expect(page.locator("#id_slug")).to_have_value(
         "train-hotel-staff-to-spot-trafficking"
     )
-    page.get_by_label("Recommendation").fill(
+    page.get_by_label(RECOMMENDATION).fill(
         "Hotels should train their staff to recognise victims and call the hotline."
     )
     page.get_by_label("Theme").select_option("prevention")
@@ -185,37 +188,35 @@ def test_two_curators_concurrent_edits_merge_or_show_both_in_the_browser(
         alice.goto(change)
         bob.goto(change)
 
-        bob.get_by_label("Title").fill("Case management, by Bob")
+        bob.get_by_label(TITLE).fill("Case management, by Bob")
         bob.get_by_role("button", name="Save", exact=True).click()
         expect(bob.locator(".messagelist")).to_contain_text("saved as a pending change")
 
         # Different fields: Alice's save from the older form merges with Bob's.
-        alice.get_by_label("Recommendation").fill("Alice's rewrite, from a stale form.")
+        alice.get_by_label(RECOMMENDATION).fill("Alice's rewrite, from a stale form.")
         alice.get_by_role("button", name="Save", exact=True).click()
         expect(alice.locator(".messagelist")).to_contain_text(
             "your edit was merged with theirs, keeping their changes to Title"
         )
-        expect(alice.get_by_label("Title")).to_have_value("Case management, by Bob")
-        expect(alice.get_by_label("Recommendation")).to_have_value(
+        expect(alice.get_by_label(TITLE)).to_have_value("Case management, by Bob")
+        expect(alice.get_by_label(RECOMMENDATION)).to_have_value(
             "Alice's rewrite, from a stale form."
         )
 
         # The same field: Bob, still on his older form, sees both versions.
-        bob.get_by_label("Recommendation").fill("Bob's recommendation.")
+        bob.get_by_label(RECOMMENDATION).fill("Bob's recommendation.")
         bob.get_by_role("button", name="Save", exact=True).click()
         expect(bob.get_by_text("Your changes were NOT saved yet")).to_be_visible()
         their = bob.locator(".field-recommendation .their-version")
         expect(their).to_have_text("Alice's rewrite, from a stale form.")
-        expect(bob.get_by_label("Recommendation")).to_have_value(
-            "Bob's recommendation."
-        )
+        expect(bob.get_by_label(RECOMMENDATION)).to_have_value("Bob's recommendation.")
         bob.get_by_label("Use their version").check()
         bob.get_by_role("button", name="Save", exact=True).click()
         expect(bob.locator(".messagelist")).to_contain_text("saved as a pending change")
-        expect(bob.get_by_label("Recommendation")).to_have_value(
+        expect(bob.get_by_label(RECOMMENDATION)).to_have_value(
             "Alice's rewrite, from a stale form."
         )
-        expect(bob.get_by_label("Title")).to_have_value("Case management, by Bob")
+        expect(bob.get_by_label(TITLE)).to_have_value("Case management, by Bob")
 
         # The public page shows none of it until an editor publishes the change.
         alice.goto(practice.get_absolute_url())
@@ -246,7 +247,7 @@ def test_published_practice_edited_submitted_previewed_and_published(
 
         # The curator edits the published practice: the public page stays as it was.
         carla.goto(change)
-        carla.get_by_label("Title").fill("Case management for every survivor")
+        carla.get_by_label(TITLE).fill("Case management for every survivor")
         carla.get_by_role("button", name="Save and continue editing").click()
         expect(carla.locator(".messagelist")).to_contain_text(
             "saved as a pending change"
@@ -302,7 +303,7 @@ def test_editor_requests_changes_and_the_curator_sees_the_comment(
         log_in(carla, "carla")
         log_in(edith, "edith")
         carla.goto(change)
-        carla.get_by_label("Title").fill("Case management (draft wording)")
+        carla.get_by_label(TITLE).fill("Case management (draft wording)")
         carla.get_by_role("button", name="Save and submit for review").click()
         expect(carla.locator(".messagelist")).to_contain_text("submitted for review")
 

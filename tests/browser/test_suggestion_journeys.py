@@ -7,7 +7,7 @@ from django.conf import settings
 
 from practices.models import BestPractice, Status, Suggestion
 
-from .test_journeys import choose_in_autocomplete, log_in
+from .test_journeys import RECOMMENDATION, choose_in_autocomplete, log_in
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip(
@@ -63,7 +63,7 @@ def test_correction_reaches_the_dashboard_and_the_practice_is_corrected(
     page.goto(ADMIN + f"practices/suggestion/{suggestion.pk}/change/")
     page.get_by_role("link", name="in the admin").click()
     change = page.url
-    recommendation = page.get_by_label("Recommendation")
+    recommendation = page.get_by_label(RECOMMENDATION)
     recommendation.fill(
         recommendation.input_value() + " Police work with victim services."
     )
