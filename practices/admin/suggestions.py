@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from ..models import Suggestion
 from ..suggestions import suggestion_decide
@@ -127,7 +127,7 @@ class SuggestionAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     format_html(
-                        'Draft practice created: <a href="{}">{}</a>.',
+                        gettext('Draft practice created: <a href="{}">{}</a>.'),
                         reverse(
                             "admin:practices_bestpractice_change",
                             args=[obj.practice_id],
@@ -142,7 +142,16 @@ class SuggestionAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, state):
         for suggestion in queryset:
             suggestion_decide(suggestion, state, request.user)
-        self.message_user(request, f"{queryset.count()} suggestions marked {state}.")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d suggestions marked %(state)s.",
+                "%(count)d suggestions marked %(state)s.",
+                count,
+            )
+            % {"count": count, "state": state},
+        )
 
     @admin.action(description=gettext_lazy("Mark selected suggestions declined"))
     def mark_declined(self, request, queryset):
