@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 from import_export.results import RowResult
@@ -179,11 +179,15 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return [help_url, *super().get_urls()]
 
     def help_view(self, request):
-        """docs/import.md, the one description of the file format, as a page."""
+        """docs/import.md, the one description of the file format, as a page: in
+        the admin's language where docs/import.<language>.md translates it."""
+        language = (get_language() or "").split("-")[0]
+        translated = DOCS.with_name(f"import.{language}.md")
+        guide = translated if translated.is_file() else DOCS
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Importing records from a spreadsheet"),
             "opts": self.model._meta,
-            "body": render_markdown(DOCS.read_text(encoding="utf-8")),
+            "body": render_markdown(guide.read_text(encoding="utf-8")),
         }
         return render(request, "admin/practices/import_help.html", context)
