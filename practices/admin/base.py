@@ -375,16 +375,18 @@ class RecordAdmin(SimpleHistoryAdmin):
                     self.add_error(
                         name,
                         format_html(
-                            "{} changed this too. Their version: "
-                            '<q class="their-version">{}</q> (yours is in the '
-                            "field). "
-                            '<label><input type="checkbox" name="{}" value="{}"> '
-                            "Use their version</label>, or keep yours, then save "
-                            "again.",
-                            who,
-                            value,
-                            USE_THEIRS,
-                            name,
+                            gettext(
+                                "{who} changed this too. Their version: "
+                                '<q class="their-version">{value}</q> (yours is in '
+                                "the field). "
+                                '<label><input type="checkbox" name="{field}" '
+                                'value="{name}"> Use their version</label>, or keep '
+                                "yours, then save again."
+                            ),
+                            who=who,
+                            value=value,
+                            field=USE_THEIRS,
+                            name=name,
                         ),
                     )
                 return cleaned

@@ -67,7 +67,10 @@ class PendingChangeFilter(admin.SimpleListFilter):
     parameter_name = "pending"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has pending changes"), ("no", "No pending changes")]
+        return [
+            ("yes", gettext("Has pending changes")),
+            ("no", gettext("No pending changes")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -78,10 +81,12 @@ class PendingChangeFilter(admin.SimpleListFilter):
 
 
 class WithdrawForm(forms.Form):
-    number = forms.TypedChoiceField(label="Version", coerce=int)
+    number = forms.TypedChoiceField(label=gettext_lazy("Version"), coerce=int)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown on the version's permanent link instead of its text.",
+        help_text=gettext_lazy(
+            "Shown on the version's permanent link instead of its text."
+        ),
     )
 
 
