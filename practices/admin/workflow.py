@@ -200,11 +200,11 @@ class WorkflowAdminMixin:
             return  # inline rows and tags are part of the pending change
         super().save_related(request, form, formsets, change)
 
-    def _submit(self, request, obj):
+    def _submit(self, request, obj, comment=""):
         self._step(
             request,
             obj,
-            lambda: record_submit(obj, request.user),
+            lambda: record_submit(obj, request.user, comment),
             gettext(
                 "“%(record)s” is submitted for review: an editor will approve it "
                 "or request changes."
@@ -429,16 +429,7 @@ class WorkflowAdminMixin:
         user = request.user
         back = HttpResponseRedirect(self._change_url(obj))
         if action == "submit":
-            self._step(
-                request,
-                obj,
-                lambda: record_submit(obj, user, comment),
-                gettext(
-                    "“%(record)s” is submitted for review: an editor will approve it "
-                    "or request changes."
-                )
-                % {"record": obj},
-            )
+            self._submit(request, obj, comment)
         elif action == "request_changes":
             self._step(
                 request,
