@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy
 from taggit.utils import parse_tags
 
 from .merge import BOOKKEEPING, SnapshotInvalid, snapshot_load
@@ -28,10 +29,10 @@ def future_year_errors(cleaned_data, fields=YEAR_FIELDS):
     for name in fields:
         value = cleaned_data.get(name)
         if value is not None and value > this_year:
-            errors[name] = (
-                f"{value} is in the future (it is now {this_year}); give the year "
+            errors[name] = gettext(
+                "%(year)s is in the future (it is now %(this_year)s); give the year "
                 "the source reports."
-            )
+            ) % {"year": value, "this_year": this_year}
     return errors
 
 
@@ -80,43 +81,57 @@ def conflict_message(obj, loaded_revision, current_revision):
     """A refusal that says who changed the record, when, and what they changed."""
     found = changes_since(obj, loaded_revision)
     pending = pending_change(obj)
-    head = (
-        "Your changes were NOT saved: someone else saved this "
-        f"{obj._meta.verbose_name} (“{obj}”) after you opened it (you started from "
-        f"revision {loaded_revision}; it is now at revision {current_revision})."
-    )
+    head = gettext(
+        "Your changes were NOT saved: someone else saved this %(kind)s (“%(record)s”) "
+        "after you opened it (you started from revision %(loaded)s; it is now at "
+        "revision %(current)s)."
+    ) % {
+        "kind": obj._meta.verbose_name,
+        "record": obj,
+        "loaded": loaded_revision,
+        "current": current_revision,
+    }
     if pending is not None and (
         found is None or pending.edited_at >= found[0].history_date
     ):
         # The newer save is a pending change of a published record: no history
         # row yet; the form shows it once reloaded.
-        who = pending.edited_by or "an unknown user"
+        who = pending.edited_by or gettext("an unknown user")
         when = timezone.localtime(pending.edited_at).strftime("%Y-%m-%d %H:%M")
         return format_html(
-            "{} {} saved pending changes (not public yet) at {}. Reload the page "
-            "to see them, then apply your edits again.",
-            head,
-            who,
-            when,
+            gettext(
+                "{head} {who} saved pending changes (not public yet) at {when}. "
+                "Reload the page to see them, then apply your edits again."
+            ),
+            head=head,
+            who=who,
+            when=when,
         )
     if found is None:
         return format_html(
-            "{} Reload the page to see their version, then apply your edits again.",
-            head,
+            gettext(
+                "{head} Reload the page to see their version, then apply your edits "
+                "again."
+            ),
+            head=head,
         )
     newest, rows = found
-    who = newest.history_user or "an unknown user"
+    who = newest.history_user or gettext("an unknown user")
     when = timezone.localtime(newest.history_date).strftime("%Y-%m-%d %H:%M")
     changed = format_html_join(
         "", "<li>{}: “{}” → “{}”</li>", ((n, old, new) for n, old, new in rows)
     )
     return format_html(
-        "{} Last saved by {} at {}. Changed since you opened it:<ul>{}</ul>"
-        "Reload the page to see their version, then apply your edits again.",
-        head,
-        who,
-        when,
-        changed or format_html("<li>{}</li>", "status or review fields only"),
+        gettext(
+            "{head} Last saved by {who} at {when}. Changed since you opened it:"
+            "<ul>{changed}</ul>Reload the page to see their version, then apply your "
+            "edits again."
+        ),
+        head=head,
+        who=who,
+        when=when,
+        changed=changed
+        or format_html("<li>{}</li>", gettext("status or review fields only")),
     )
 
 
@@ -157,10 +172,10 @@ class ContentAdminForm(forms.ModelForm):
     # merge when a colleague saved in between. Filled in by the admin.
     loaded_values = forms.CharField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
-        label="Reason for this change",
+        label=gettext_lazy("Reason for this change"),
         required=False,
         max_length=80,
-        help_text="Optional; kept in the record's history.",
+        help_text=gettext_lazy("Optional; kept in the record's history."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -187,7 +202,7 @@ class ContentAdminForm(forms.ModelForm):
                 attrs=self.fields["tags"].widget.attrs
             )
         if "slug" in self.fields:
-            self.fields["slug"].help_text = (
+            self.fields["slug"].help_text = gettext(
                 "The record's address on the site; filled in from the title. "
                 "Changing it breaks links people have cited."
             )
@@ -205,8 +220,11 @@ class ContentAdminForm(forms.ModelForm):
         taken = other.first()
         if taken is not None:
             raise ValidationError(
-                f"The slug “{slug}” is already used by the "
-                f"{model._meta.verbose_name} “{taken}”. Choose a different slug.",
+                gettext(
+                    "The slug “%(slug)s” is already used by the %(kind)s “%(record)s”. "
+                    "Choose a different slug."
+                )
+                % {"slug": slug, "kind": model._meta.verbose_name, "record": taken},
                 code="unique",
             )
         return slug
@@ -250,9 +268,11 @@ class ContentAdminForm(forms.ModelForm):
             snapshot_load(self.instance, value, cleaned.get("loaded_revision"))
         except SnapshotInvalid:
             raise ValidationError(
-                "This form's record of what it showed when opened is not valid (it "
-                "was altered, or comes from another page). Nothing was saved: "
-                "reload the page and make your edit again.",
+                gettext(
+                    "This form's record of what it showed when opened is not valid "
+                    "(it was altered, or comes from another page). Nothing was "
+                    "saved: reload the page and make your edit again."
+                ),
                 code="loaded_values_invalid",
             ) from None
 
@@ -262,8 +282,11 @@ class ContentAdminForm(forms.ModelForm):
             return
         if loaded_revision is None:
             raise ValidationError(
-                "This form does not say which revision it was loaded at, so saving "
-                "could overwrite someone's edit. Reload the page and try again."
+                gettext(
+                    "This form does not say which revision it was loaded at, so "
+                    "saving could overwrite someone's edit. Reload the page and try "
+                    "again."
+                )
             )
         refuse_if_stale(instance, loaded_revision)
 
@@ -291,9 +314,11 @@ class RevisionCheckedInlineFormSet(BaseInlineFormSet):
             loaded = form.cleaned_data.get("loaded_revision")
             if loaded is None:
                 raise ValidationError(
-                    f"The {instance._meta.verbose_name} “{instance}” to delete does "
-                    "not say which revision it was loaded at. Reload the page and "
-                    "try again."
+                    gettext(
+                        "The %(kind)s “%(record)s” to delete does not say which "
+                        "revision it was loaded at. Reload the page and try again."
+                    )
+                    % {"kind": instance._meta.verbose_name, "record": instance}
                 )
             refuse_if_stale(instance, loaded)
 
@@ -304,16 +329,20 @@ class BestPracticeAdminForm(ContentAdminForm):
         fields = "__all__"
         error_messages = {
             "theme": {
-                "required": "Choose the practice's theme: prevention, protection, "
-                "prosecution or partnership."
+                "required": gettext_lazy(
+                    "Choose the practice's theme: prevention, protection, "
+                    "prosecution or partnership."
+                )
             }
         }
 
 
 FINDING_ERROR_MESSAGES = {
     "source": {
-        "required": "A finding must cite its source: choose the source that "
-        "reports it (add the source first if it is new)."
+        "required": gettext_lazy(
+            "A finding must cite its source: choose the source that reports it "
+            "(add the source first if it is new)."
+        )
     }
 }
 
@@ -378,8 +407,11 @@ class FindingFigureFormSet(BaseInlineFormSet):
         kept = _kept_forms(self, "value")
         if self.instance.kind == Finding.Kind.CHANGE and len(kept) < 2:
             raise ValidationError(
-                "A before/after (change) finding needs at least two figures, one "
-                f"for before and one for after; it has {len(kept)}."
+                gettext(
+                    "A before/after (change) finding needs at least two figures, one "
+                    "for before and one for after; it has %(count)d."
+                )
+                % {"count": len(kept)}
             )
 
     def positions_fill(self):
@@ -407,6 +439,8 @@ class PracticeSourceFormSet(BaseInlineFormSet):
         kept = _kept_forms(self, "source")
         if self.instance.status == Status.PUBLISHED and not kept:
             raise ValidationError(
-                "A best practice cannot be published without a source: add the "
-                "source it comes from below, or save it as a draft."
+                gettext(
+                    "A best practice cannot be published without a source: add the "
+                    "source it comes from below, or save it as a draft."
+                )
             )

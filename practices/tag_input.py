@@ -5,6 +5,7 @@ import difflib
 
 from django.forms import Script
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
@@ -69,21 +70,27 @@ def new_tags_warning(new_names, confirmed):
                 close.append(folded[match])
     similar = (
         format_html(
-            " Existing tags that look alike: {}. Use one of them if that is what you "
-            "meant.",
-            ", ".join(f"“{name}”" for name in close),
+            gettext(
+                " Existing tags that look alike: {names}. Use one of them if that is "
+                "what you meant."
+            ),
+            names=", ".join(f"“{name}”" for name in close),
         )
         if close
         else ""
     )
     return format_html(
-        "Saving will create new tag{} {}.{} "
-        '<label><input type="checkbox" name="{}" value="{}"> Yes, create the new '
-        "tag{}</label>, then save again.",
-        "s" if len(new_names) > 1 else "",
-        ", ".join(f"“{name}”" for name in new_names),
-        similar,
-        CONFIRM_NEW_TAGS,
-        value,
-        "s" if len(new_names) > 1 else "",
+        ngettext(
+            "Saving will create new tag {names}.{similar} "
+            '<label><input type="checkbox" name="{field}" value="{value}"> Yes, '
+            "create the new tag</label>, then save again.",
+            "Saving will create new tags {names}.{similar} "
+            '<label><input type="checkbox" name="{field}" value="{value}"> Yes, '
+            "create the new tags</label>, then save again.",
+            len(new_names),
+        ),
+        names=", ".join(f"“{name}”" for name in new_names),
+        similar=similar,
+        field=CONFIRM_NEW_TAGS,
+        value=value,
     )

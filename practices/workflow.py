@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     BestPractice,
@@ -93,8 +94,11 @@ def self_approval_problems(obj, user):
     if not self_approval_forbidden() or user.pk not in authors(obj):
         return []
     return [
-        f"You cannot approve “{obj}”: you edited or submitted it yourself, and "
-        "another editor must approve it (KB_FORBID_SELF_APPROVAL)."
+        _(
+            "You cannot approve “%(record)s”: you edited or submitted it yourself, "
+            "and another editor must approve it (KB_FORBID_SELF_APPROVAL)."
+        )
+        % {"record": obj}
     ]
 
 
@@ -138,7 +142,11 @@ def _related(record):
 
 
 def describe(record):
-    return f"{record._meta.verbose_name} “{record}” ({record.get_status_display()})"
+    return _("%(kind)s “%(record)s” (%(status)s)") % {
+        "kind": record._meta.verbose_name,
+        "record": record,
+        "status": record.get_status_display(),
+    }
 
 
 # --- Steps ------------------------------------------------------------------------
@@ -151,7 +159,10 @@ def record_submit(obj, user, text=""):
     with transaction.atomic():
         if pending is not None:
             if pending.submitted_at is not None:
-                raise WorkflowRefused(f"The changes to “{obj}” are already in review.")
+                raise WorkflowRefused(
+                    _("The changes to “%(record)s” are already in review.")
+                    % {"record": obj}
+                )
             pending.submitted_by = user
             pending.submitted_at = timezone.now()
             pending.save(update_fields=["submitted_by", "submitted_at"])
@@ -159,8 +170,11 @@ def record_submit(obj, user, text=""):
             records_send_to_review(type(obj).objects.filter(pk=obj.pk), user)
         else:
             raise WorkflowRefused(
-                f"“{obj}” has nothing to submit: it is {obj.get_status_display()} "
-                "and has no pending changes."
+                _(
+                    "“%(record)s” has nothing to submit: it is %(status)s and has no "
+                    "pending changes."
+                )
+                % {"record": obj, "status": obj.get_status_display()}
             )
         comment_add(obj, user, Action.SUBMITTED, text)
 
@@ -170,10 +184,11 @@ def pending_on_draft_problem(obj, pending):
     yet (the change waits in the draft's form until a curator saves it into the
     draft), or None."""
     if pending is not None and obj.status != Status.PUBLISHED:
-        return (
-            f"“{obj}” was unpublished while it had pending changes: save its form "
-            "to keep them in the draft (or discard them), then submit it for review."
-        )
+        return _(
+            "“%(record)s” was unpublished while it had pending changes: save its "
+            "form to keep them in the draft (or discard them), then submit it "
+            "for review."
+        ) % {"record": obj}
     return None
 
 
@@ -186,9 +201,9 @@ def pending_on_draft_refuse(obj, pending):
 def record_request_changes(obj, user, text):
     """Send a submission back to its author with a comment saying what to change."""
     if not can_publish(user):
-        raise WorkflowRefused("Only editors can request changes.")
+        raise WorkflowRefused(_("Only editors can request changes."))
     if not text.strip():
-        raise WorkflowRefused("Say what should change: the comment is required.")
+        raise WorkflowRefused(_("Say what should change: the comment is required."))
     pending = pending_change(obj)
     with transaction.atomic():
         if pending is not None:
@@ -198,7 +213,7 @@ def record_request_changes(obj, user, text):
         elif obj.status == Status.REVIEW:
             records_unpublish(type(obj).objects.filter(pk=obj.pk), user)
         else:
-            raise WorkflowRefused(f"“{obj}” is not in review.")
+            raise WorkflowRefused(_("“%(record)s” is not in review.") % {"record": obj})
         comment_add(obj, user, Action.CHANGES_REQUESTED, text)
 
 
@@ -208,14 +223,17 @@ def records_approve(records, user, with_dependencies=False, text=""):
     that has some. Returns (published records, refusal messages). All or nothing:
     nothing is published when anything is refused."""
     if not can_publish(user):
-        return [], ["Only editors can approve and publish."]
+        return [], [_("Only editors can approve and publish.")]
     records = [r for r in records if r.status != Status.PUBLISHED]
     ordered, refused = [], []
     for record in records:
         dependencies = unpublished_dependencies(record)
         if dependencies and not with_dependencies:
             names = "; ".join(describe(d) for d in dependencies)
-            refused.append(f"“{record}” links to unpublished records: {names}.")
+            refused.append(
+                _("“%(record)s” links to unpublished records: %(names)s.")
+                % {"record": record, "names": names}
+            )
         for item in [*dependencies, record]:
             if item not in ordered:
                 ordered.append(item)
@@ -255,12 +273,18 @@ def pending_change_locked(obj, seen_revision=None):
         PendingChange.objects.select_for_update().filter(**record_link(obj)).first()
     )
     if pending is None:
-        raise WorkflowRefused(f"“{obj}” has no pending changes.")
+        raise WorkflowRefused(
+            _("“%(record)s” has no pending changes.") % {"record": obj}
+        )
     # A change saved before revisions were kept with it (None) cannot be told apart.
     if seen_revision is not None and pending.revision not in (None, seen_revision):
         raise WorkflowRefused(
-            f"Someone saved newer pending changes of “{obj}” after you opened it: "
-            "nothing was done. Review the newer changes, then try again."
+            _(
+                "Someone saved newer pending changes of “%(record)s” after you "
+                "opened it: nothing was done. Review the newer changes, then try "
+                "again."
+            )
+            % {"record": obj}
         )
     return pending
 
@@ -280,7 +304,7 @@ def record_discard(obj, user, seen=None):
         pending = pending_change_locked(obj, seen)
         if not can_publish(user) and pending.edited_by_id != user.pk:
             raise WorkflowRefused(
-                "Only an editor or the author can discard these changes."
+                _("Only an editor or the author can discard these changes.")
             )
         pending.delete()
         # A colleague's form still showing the discarded change is now stale: its
@@ -292,7 +316,7 @@ def record_discard(obj, user, seen=None):
 
 def record_unpublish(obj, user, text=""):
     if not can_publish(user):
-        raise WorkflowRefused("Only editors can unpublish.")
+        raise WorkflowRefused(_("Only editors can unpublish."))
     with transaction.atomic():
         records_unpublish(type(obj).objects.filter(pk=obj.pk), user)
         comment_add(obj, user, Action.UNPUBLISHED, text)
@@ -302,16 +326,18 @@ def version_withdraw(obj, version, user, reason):
     """Withdraw a public version that is not the current one: its permalink then
     says it was withdrawn, when and why."""
     if not can_publish(user):
-        raise WorkflowRefused("Only editors can withdraw a version.")
+        raise WorkflowRefused(_("Only editors can withdraw a version."))
     if not reason.strip():
-        raise WorkflowRefused("Give the reason the version is withdrawn.")
+        raise WorkflowRefused(_("Give the reason the version is withdrawn."))
     if version.is_current:
         raise WorkflowRefused(
-            "The current version cannot be withdrawn: publish a corrected version "
-            "or unpublish the record."
+            _(
+                "The current version cannot be withdrawn: publish a corrected "
+                "version or unpublish the record."
+            )
         )
     with transaction.atomic():
-        withdrawn, _ = WithdrawnVersion.objects.update_or_create(
+        withdrawn, _created = WithdrawnVersion.objects.update_or_create(
             **record_link(obj),
             history_id=version.row.history_id,
             defaults={"reason": reason.strip(), "withdrawn_by": user},

@@ -178,3 +178,41 @@ def test_the_admin_follows_the_chosen_language(client, practice):
         HTTP_ACCEPT_LANGUAGE="es",
     ).content.decode()
     assert "Revisión y publicación" in form and "Estado: <strong>" in form
+
+
+def test_a_curator_with_a_french_admin_reads_the_pending_change_message_in_french(
+    client, practice
+):
+    f.make_curator()
+    client.login(username="curator", password=f.CURATOR_PASSWORD)
+    url = f"/admin/practices/bestpractice/{practice.pk}/change/"
+    data = f.admin_form_data(client.get(url, HTTP_ACCEPT_LANGUAGE="fr")) | {
+        "title": "Malmö practice, revised"
+    }
+    page = client.post(
+        url, data, follow=True, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert (
+        "Votre modification de «\u00a0Malmö practice, revised\u00a0» est enregistrée "
+        "comme modification en attente." in page
+    )
+    assert "saved as a pending change" not in page
+
+
+@pytest.mark.parametrize(
+    ("code", "heading"),
+    [
+        ("en", "Importing records from a spreadsheet"),
+        ("fr", "Importer des fiches depuis un tableur"),
+        ("es", "Importar fichas desde una hoja de cálculo"),
+    ],
+)
+def test_the_import_guide_is_shown_in_the_admin_language(client, db, code, heading):
+    f.make_curator()
+    client.login(username="curator", password=f.CURATOR_PASSWORD)
+    page = client.get(
+        "/admin/practices/importrecord/help/", HTTP_ACCEPT_LANGUAGE=code
+    ).content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    # The file format itself stays in English, as the files are written.
+    assert "label | value | unit" in page

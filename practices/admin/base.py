@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..admin_forms import (
@@ -83,16 +83,29 @@ def keep_publication_state(obj, form):
         setattr(obj, name, value)
 
 
-def _report(modeladmin, request, changed, refused, done):
+def _report_reviewed(modeladmin, request, changed, refused):
     count = len(changed)
     noun = (
         modeladmin.model._meta.verbose_name
         if count == 1
         else modeladmin.model._meta.verbose_name_plural
     )
-    modeladmin.message_user(request, f"{count} {noun} {done}.", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d %(records)s marked reviewed today.",
+            "%(count)d %(records)s marked reviewed today.",
+            count,
+        )
+        % {"count": count, "records": noun},
+        messages.SUCCESS,
+    )
     for problem in refused:
-        modeladmin.message_user(request, f"Not published: {problem}", messages.ERROR)
+        modeladmin.message_user(
+            request,
+            gettext("Not published: %(problem)s") % {"problem": problem},
+            messages.ERROR,
+        )
 
 
 class RecordAdmin(SimpleHistoryAdmin):
@@ -131,7 +144,7 @@ class RecordAdmin(SimpleHistoryAdmin):
     )
     def mark_reviewed(self, request, queryset):
         changed, refused = records_mark_reviewed(queryset, request.user)
-        _report(self, request, changed, refused, "marked reviewed today")
+        _report_reviewed(self, request, changed, refused)
 
     # --- saving: no lost edits -------------------------------------------------
 
@@ -142,9 +155,12 @@ class RecordAdmin(SimpleHistoryAdmin):
                 label = form.fields[name].label or name
                 self.message_user(
                     request,
-                    f"{label}: the public page will not show {', '.join(removed)} "
-                    "(removed when the Markdown is made safe). Edit the text if "
-                    "something else was meant.",
+                    gettext(
+                        "%(field)s: the public page will not show %(removed)s "
+                        "(removed when the Markdown is made safe). Edit the text if "
+                        "something else was meant."
+                    )
+                    % {"field": label, "removed": ", ".join(removed)},
                     messages.WARNING,
                 )
         return super().save_form(request, form, change)
@@ -263,16 +279,24 @@ class RecordAdmin(SimpleHistoryAdmin):
             for formset_class, inline in self.get_formsets_with_inlines(request, obj)
         }
         result = merge(fields, prefixes, base, theirs, yours)
-        who = last_editor(obj) or "a colleague"
+        who = last_editor(obj) or gettext("a colleague")
         if result.rows_conflict:
             # Inline rows are not merged field by field: refuse as before (the
             # curator's input stays in the form) and say why.
             self.message_user(
                 request,
-                f"Both you and {who} changed the "
-                f"{' and '.join(result.rows_conflict)} rows below: rows cannot be "
-                "merged. Your input is kept in the form; reload the page in another "
-                "tab to see their version.",
+                gettext(
+                    "Both you and %(who)s changed the %(rows)s rows below: rows "
+                    "cannot be merged. Your input is kept in the form; reload the "
+                    "page in another tab to see their version."
+                )
+                % {
+                    "who": who,
+                    # Translators: joins the names of two or more inline tables.
+                    "rows": gettext(" and ").join(
+                        str(rows) for rows in result.rows_conflict
+                    ),
+                },
                 messages.WARNING,
             )
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -286,12 +310,16 @@ class RecordAdmin(SimpleHistoryAdmin):
             labels = [str(fields[name].label or name) for name in result.conflicts]
             self.message_user(
                 request,
-                f"Your changes were NOT saved yet: {who} also changed "
-                f"{', '.join(labels)} after you opened this page. Each such field "
-                "below shows their version next to yours: keep yours or tick “Use "
-                "their version”, then save again."
+                gettext(
+                    "Your changes were NOT saved yet: %(who)s also changed "
+                    "%(fields)s after you opened this page. Each such field below "
+                    "shows their version next to yours: keep yours or tick “Use "
+                    "their version”, then save again."
+                )
+                % {"who": who, "fields": ", ".join(labels)}
                 + (
-                    f" Already merged from their edit: {', '.join(result.taken)}."
+                    gettext(" Already merged from their edit: %(fields)s.")
+                    % {"fields": ", ".join(str(name) for name in result.taken)}
                     if result.taken
                     else ""
                 ),
@@ -303,9 +331,15 @@ class RecordAdmin(SimpleHistoryAdmin):
         if response.status_code == 302 and result.taken:
             self.message_user(
                 request,
-                f"{who} saved this {self.model._meta.verbose_name} after you opened "
-                f"it; your edit was merged with theirs, keeping their changes to "
-                f"{', '.join(result.taken)}.",
+                gettext(
+                    "%(who)s saved this %(record)s after you opened it; your edit was "
+                    "merged with theirs, keeping their changes to %(fields)s."
+                )
+                % {
+                    "who": who,
+                    "record": self.model._meta.verbose_name,
+                    "fields": ", ".join(str(name) for name in result.taken),
+                },
                 messages.INFO,
             )
         return response
@@ -341,16 +375,18 @@ class RecordAdmin(SimpleHistoryAdmin):
                     self.add_error(
                         name,
                         format_html(
-                            "{} changed this too. Their version: "
-                            '<q class="their-version">{}</q> (yours is in the '
-                            "field). "
-                            '<label><input type="checkbox" name="{}" value="{}"> '
-                            "Use their version</label>, or keep yours, then save "
-                            "again.",
-                            who,
-                            value,
-                            USE_THEIRS,
-                            name,
+                            gettext(
+                                "{who} changed this too. Their version: "
+                                '<q class="their-version">{value}</q> (yours is in '
+                                "the field). "
+                                '<label><input type="checkbox" name="{field}" '
+                                'value="{name}"> Use their version</label>, or keep '
+                                "yours, then save again."
+                            ),
+                            who=who,
+                            value=value,
+                            field=USE_THEIRS,
+                            name=name,
                         ),
                     )
                 return cleaned
@@ -417,9 +453,15 @@ class RecordAdmin(SimpleHistoryAdmin):
             perms_needed = {
                 *perms_needed,
                 *(
-                    f"{self.model._meta.verbose_name} “{obj}”, which is "
-                    f"{obj.get_status_display().lower()} (only drafts can be "
-                    "deleted; unpublish first)"
+                    gettext(
+                        "%(kind)s “%(record)s”, which is %(status)s (only drafts "
+                        "can be deleted; unpublish first)"
+                    )
+                    % {
+                        "kind": self.model._meta.verbose_name,
+                        "record": obj,
+                        "status": obj.get_status_display().lower(),
+                    }
                     for obj in blocking
                 ),
             }
@@ -450,7 +492,9 @@ class RecordAdmin(SimpleHistoryAdmin):
         records = list(records.order_by("history_date", "history_id"))
         if len(records) != 2:
             self.message_user(
-                request, "Choose two different versions to compare.", messages.WARNING
+                request,
+                gettext("Choose two different versions to compare."),
+                messages.WARNING,
             )
             opts = self.model._meta
             return HttpResponseRedirect(
@@ -463,7 +507,7 @@ class RecordAdmin(SimpleHistoryAdmin):
         rows = history_changes(newer, older, excluded=["updated"])
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Compare versions: {obj}",
+            "title": gettext("Compare versions: %(record)s") % {"record": obj},
             "opts": self.model._meta,
             "object": obj,
             "older": older,

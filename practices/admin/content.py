@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from ..admin_forms import (
     BestPracticeAdminForm,
@@ -104,17 +104,21 @@ class FindingInline(OriginalsInlineMixin, admin.StackedInline):
         # Figures belong to the finding (a nested inline would need JavaScript
         # Django does not have): listed here, edited on the finding's own form.
         if obj.pk is None:
-            return "Save first; then add the finding's figures from here."
+            return gettext("Save first; then add the finding's figures from here.")
         url = reverse("admin:practices_finding_change", args=[obj.pk])
         figures = format_html_join(
             "", "<li>{}</li>", ((figure_line(figure),) for figure in obj.figures.all())
         )
+        link = (
+            gettext("Edit or add the figures of “{record}”")
+            if figures
+            else gettext("Add the figures of “{record}”")
+        )
         return format_html(
-            '{}<a href="{}#figures-group">{} the figures of “{}”</a>',
+            '{}<a href="{}#figures-group">{}</a>',
             format_html('<ul class="figure-list">{}</ul>', figures) if figures else "",
             url,
-            "Edit or add" if figures else "Add",
-            obj,
+            format_html(link, record=obj),
         )
 
 

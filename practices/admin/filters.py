@@ -1,7 +1,7 @@
 """List filters shared by the content admins."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from ..services import review_due_q, review_interval_days
 
@@ -15,8 +15,8 @@ class ReviewDueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         days = review_interval_days()
         return [
-            ("yes", f"Due (not reviewed in {days} days)"),
-            ("no", "Reviewed recently"),
+            ("yes", gettext("Due (not reviewed in %(days)s days)") % {"days": days}),
+            ("no", gettext("Reviewed recently")),
         ]
 
     def queryset(self, request, queryset):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import get_language, gettext
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 from import_export.results import RowResult
@@ -38,8 +39,11 @@ class LimitedImportForm(ImportForm):
         limit = import_max_bytes()
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; an import takes at most "
-                f"{limit:,} bytes (KB_IMPORT_MAX_BYTES). Split it into several files."
+                gettext(
+                    "The file is %(size)s bytes; an import takes at most %(limit)s "
+                    "bytes (KB_IMPORT_MAX_BYTES). Split it into several files."
+                )
+                % {"size": f"{upload.size:,}", "limit": f"{limit:,}"}
             )
         return upload
 
@@ -84,14 +88,20 @@ class ImportAdminMixin(ImportExportMixin):
             # The import was rolled back (one transaction): say why, log nothing.
             reasons = [str(error.error) for error in result.base_errors]
             reasons += [
-                f"row {number}: {error.error}"
+                gettext("row %(number)s: %(error)s")
+                % {"number": number, "error": error.error}
                 for number, errors in result.row_errors()
                 for error in errors
             ]
-            reasons += [f"row {row.number}: {row.error}" for row in result.invalid_rows]
+            reasons += [
+                gettext("row %(number)s: %(error)s")
+                % {"number": row.number, "error": row.error}
+                for row in result.invalid_rows
+            ]
             self.message_user(
                 request,
-                "Nothing was imported: " + " ".join(reasons[:5]),
+                gettext("Nothing was imported: %(reasons)s")
+                % {"reasons": " ".join(str(reason) for reason in reasons[:5])},
                 messages.ERROR,
             )
             opts = self.model._meta
@@ -169,11 +179,15 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return [help_url, *super().get_urls()]
 
     def help_view(self, request):
-        """docs/import.md, the one description of the file format, as a page."""
+        """docs/import.md, the one description of the file format, as a page: in
+        the admin's language where docs/import.<language>.md translates it."""
+        language = (get_language() or "").split("-")[0]
+        translated = DOCS.with_name(f"import.{language}.md")
+        guide = translated if translated.is_file() else DOCS
         context = {
             **self.admin_site.each_context(request),
-            "title": "Importing records from a spreadsheet",
+            "title": gettext("Importing records from a spreadsheet"),
             "opts": self.model._meta,
-            "body": render_markdown(DOCS.read_text(encoding="utf-8")),
+            "body": render_markdown(guide.read_text(encoding="utf-8")),
         }
         return render(request, "admin/practices/import_help.html", context)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from ..models import Suggestion
 from ..suggestions import suggestion_decide
@@ -40,8 +40,10 @@ class SuggestionAdminForm(forms.ModelForm):
             for name in missing:
                 self.add_error(
                     name,
-                    "Choose one: accepting a suggested practice creates a draft "
-                    "practice, which needs a jurisdiction and a theme.",
+                    gettext(
+                        "Choose one: accepting a suggested practice creates a draft "
+                        "practice, which needs a jurisdiction and a theme."
+                    ),
                 )
         return cleaned
 
@@ -56,9 +58,9 @@ class SuggestionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["jurisdiction"]
     actions = ["mark_declined", "mark_duplicate"]
     fieldsets = [
-        ("What the reader sent", {"fields": READER_FIELDS}),
+        (gettext_lazy("What the reader sent"), {"fields": READER_FIELDS}),
         (
-            "Decision",
+            gettext_lazy("Decision"),
             {
                 "fields": [
                     "state",
@@ -69,10 +71,12 @@ class SuggestionAdmin(admin.ModelAdmin):
                     "handled_by",
                     "handled_at",
                 ],
-                "description": "Accepting a suggested practice creates a draft "
-                "best practice from it (choose its jurisdiction and theme first). "
-                "Accepting a correction records the decision: make the change in "
-                "the record itself.",
+                "description": gettext_lazy(
+                    "Accepting a suggested practice creates a draft best practice "
+                    "from it (choose its jurisdiction and theme first). Accepting a "
+                    "correction records the decision: make the change in the record "
+                    "itself."
+                ),
             },
         ),
     ]
@@ -85,7 +89,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("about"))
     def about(self, obj):
-        return obj.record_title or "New practice"
+        return obj.record_title or gettext("New practice")
 
     @admin.display(description=gettext_lazy("suggestion"))
     def summary(self, obj):
@@ -127,7 +131,7 @@ class SuggestionAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     format_html(
-                        'Draft practice created: <a href="{}">{}</a>.',
+                        gettext('Draft practice created: <a href="{}">{}</a>.'),
                         reverse(
                             "admin:practices_bestpractice_change",
                             args=[obj.practice_id],
@@ -142,7 +146,16 @@ class SuggestionAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, state):
         for suggestion in queryset:
             suggestion_decide(suggestion, state, request.user)
-        self.message_user(request, f"{queryset.count()} suggestions marked {state}.")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d suggestions marked %(state)s.",
+                "%(count)d suggestions marked %(state)s.",
+                count,
+            )
+            % {"count": count, "state": state},
+        )
 
     @admin.action(description=gettext_lazy("Mark selected suggestions declined"))
     def mark_declined(self, request, queryset):

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from taggit.models import Tag
 
 from ..services import tags_merge
@@ -60,10 +60,24 @@ class TagAdmin(admin.ModelAdmin):
             practices, initiatives = self._uses(tag)
             if practices or initiatives:
                 blocking.append(
-                    f"tag “{tag}”, used by {practices} best "
-                    f"practice{'' if practices == 1 else 's'} and {initiatives} "
-                    f"initiative{'' if initiatives == 1 else 's'} (only unused tags "
-                    "can be deleted; merge it into another tag instead)"
+                    gettext(
+                        "tag “%(tag)s”, used by %(practices)s and %(initiatives)s "
+                        "(only unused tags can be deleted; merge it into another tag "
+                        "instead)"
+                    )
+                    % {
+                        "tag": tag,
+                        "practices": ngettext(
+                            "%(count)d best practice",
+                            "%(count)d best practices",
+                            practices,
+                        )
+                        % {"count": practices},
+                        "initiatives": ngettext(
+                            "%(count)d initiative", "%(count)d initiatives", initiatives
+                        )
+                        % {"count": initiatives},
+                    }
                 )
         if blocking:
             # Shown by Django's "delete selected" page, which then refuses.
@@ -87,7 +101,7 @@ class TagAdmin(admin.ModelAdmin):
         tags = list(queryset.order_by("name"))
         if len(tags) < 2:
             self.message_user(
-                request, "Select at least two tags to merge.", messages.WARNING
+                request, gettext("Select at least two tags to merge."), messages.WARNING
             )
             return None
         if request.POST.get("apply"):
@@ -96,19 +110,25 @@ class TagAdmin(admin.ModelAdmin):
                 None,
             )
             if target is None:
-                self.message_user(request, "Choose the tag to keep.", messages.ERROR)
+                self.message_user(
+                    request, gettext("Choose the tag to keep."), messages.ERROR
+                )
                 return None
             moved = tags_merge(tags, target)
             merged = ", ".join(f"“{tag}”" for tag in tags if tag.pk != target.pk)
             self.message_user(
                 request,
-                f"Merged {merged} into “{target}” ({moved} tagged records moved).",
+                gettext(
+                    "Merged %(merged)s into “%(target)s” (%(moved)s tagged records "
+                    "moved)."
+                )
+                % {"merged": merged, "target": target, "moved": moved},
                 messages.SUCCESS,
             )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Merge tags",
+            "title": gettext("Merge tags"),
             "opts": self.model._meta,
             "tags": tags,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

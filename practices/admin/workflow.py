@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, Q
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from .. import versions
 from ..merge import BOOKKEEPING, USE_THEIRS
@@ -67,7 +67,10 @@ class PendingChangeFilter(admin.SimpleListFilter):
     parameter_name = "pending"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has pending changes"), ("no", "No pending changes")]
+        return [
+            ("yes", gettext("Has pending changes")),
+            ("no", gettext("No pending changes")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -78,10 +81,12 @@ class PendingChangeFilter(admin.SimpleListFilter):
 
 
 class WithdrawForm(forms.Form):
-    number = forms.TypedChoiceField(label="Version", coerce=int)
+    number = forms.TypedChoiceField(label=gettext_lazy("Version"), coerce=int)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown on the version's permanent link instead of its text.",
+        help_text=gettext_lazy(
+            "Shown on the version's permanent link instead of its text."
+        ),
     )
 
 
@@ -195,13 +200,16 @@ class WorkflowAdminMixin:
             return  # inline rows and tags are part of the pending change
         super().save_related(request, form, formsets, change)
 
-    def _submit(self, request, obj):
+    def _submit(self, request, obj, comment=""):
         self._step(
             request,
             obj,
-            lambda: record_submit(obj, request.user),
-            f"“{obj}” is submitted for review: an editor will approve it or "
-            "request changes.",
+            lambda: record_submit(obj, request.user, comment),
+            gettext(
+                "“%(record)s” is submitted for review: an editor will approve it "
+                "or request changes."
+            )
+            % {"record": obj},
         )
 
     def history_view(self, request, object_id, extra_context=None):
@@ -230,9 +238,12 @@ class WorkflowAdminMixin:
         if getattr(request, "_kb_pending_saved", False):
             self.message_user(
                 request,
-                f"Your edit of “{obj}” is saved as a pending change. The public page "
-                "still shows the published version until an editor publishes the "
-                "change.",
+                gettext(
+                    "Your edit of “%(record)s” is saved as a pending change. The "
+                    "public page still shows the published version until an editor "
+                    "publishes the change."
+                )
+                % {"record": obj},
                 messages.SUCCESS,
             )
             if SUBMIT_BUTTON in request.POST:
@@ -418,19 +429,16 @@ class WorkflowAdminMixin:
         user = request.user
         back = HttpResponseRedirect(self._change_url(obj))
         if action == "submit":
-            self._step(
-                request,
-                obj,
-                lambda: record_submit(obj, user, comment),
-                f"“{obj}” is submitted for review: an editor will approve it or "
-                "request changes.",
-            )
+            self._submit(request, obj, comment)
         elif action == "request_changes":
             self._step(
                 request,
                 obj,
                 lambda: record_request_changes(obj, user, comment),
-                f"Changes requested on “{obj}”; the author sees your comment.",
+                gettext(
+                    "Changes requested on “%(record)s”; the author sees your comment."
+                )
+                % {"record": obj},
             )
         elif action == "discard":
             self._step(
@@ -439,7 +447,8 @@ class WorkflowAdminMixin:
                 lambda: record_discard(
                     obj, user, seen_revision(request.POST.get("pending_revision"))
                 ),
-                f"The pending changes of “{obj}” are discarded.",
+                gettext("The pending changes of “%(record)s” are discarded.")
+                % {"record": obj},
             )
         elif action == "unpublish":
             if not can_publish(user):
@@ -489,11 +498,18 @@ class WorkflowAdminMixin:
 
     def _report_publish(self, request, published, refused):
         for problem in refused:
-            self.message_user(request, f"Not published: {problem}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not published: %(problem)s") % {"problem": problem},
+                messages.ERROR,
+            )
         if published:
             names = ", ".join(f"“{record}”" for record in published)
             self.message_user(
-                request, f"Published {len(published)}: {names}.", messages.SUCCESS
+                request,
+                gettext("Published %(count)d: %(records)s.")
+                % {"count": len(published), "records": names},
+                messages.SUCCESS,
             )
 
     def _pending_apply(self, request, obj, comment, seen=None):
@@ -511,7 +527,10 @@ class WorkflowAdminMixin:
                 return
             problems = self_approval_problems(obj, request.user)
             if pending.submitted_at is None:
-                problems.append(f"The changes to “{obj}” are not submitted for review.")
+                problems.append(
+                    gettext("The changes to “%(record)s” are not submitted for review.")
+                    % {"record": obj}
+                )
             for problem in problems:
                 self.message_user(request, problem, messages.ERROR)
             if not problems:
@@ -538,9 +557,11 @@ class WorkflowAdminMixin:
                 errors = response.context_data.get("errors") or []
                 self.message_user(
                     request,
-                    "The pending changes could not be published: "
-                    + " ".join(str(error) for error in errors)
-                    + " Open the record, correct them and submit again.",
+                    gettext(
+                        "The pending changes could not be published: %(errors)s Open "
+                        "the record, correct them and submit again."
+                    )
+                    % {"errors": " ".join(str(error) for error in errors)},
                     messages.ERROR,
                 )
                 return
@@ -548,7 +569,10 @@ class WorkflowAdminMixin:
             comment_add(obj, request.user, Action.APPROVED, comment)
         self.message_user(
             request,
-            f"The changes to “{obj}” are published as its next public version.",
+            gettext(
+                "The changes to “%(record)s” are published as its next public version."
+            )
+            % {"record": obj},
             messages.SUCCESS,
         )
 
@@ -559,7 +583,16 @@ class WorkflowAdminMixin:
                 record_unpublish(obj, request.user, comment)
                 count += 1
         noun = _bulk_noun(self.model, count)
-        self.message_user(request, f"{noun} moved back to draft.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(records)s moved back to draft.",
+                "%(records)s moved back to draft.",
+                count,
+            )
+            % {"records": noun},
+            messages.SUCCESS,
+        )
 
     # --- bulk actions with a confirmation page ----------------------------------
 
@@ -601,7 +634,11 @@ class WorkflowAdminMixin:
         for obj in queryset.filter(status=Status.DRAFT):
             problem = pending_on_draft_problem(obj, pending_change(obj))
             if problem:
-                self.message_user(request, f"Not sent: {problem}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("Not sent: %(problem)s") % {"problem": problem},
+                    messages.ERROR,
+                )
             else:
                 drafts.append(obj)
         queryset = queryset.filter(pk__in=[obj.pk for obj in drafts])
@@ -609,7 +646,16 @@ class WorkflowAdminMixin:
         for obj in drafts:
             comment_add(obj, request.user, Action.SUBMITTED)
         noun = _bulk_noun(self.model, len(changed))
-        self.message_user(request, f"{noun} sent to review.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(records)s sent to review.",
+                "%(records)s sent to review.",
+                len(changed),
+            )
+            % {"records": noun},
+            messages.SUCCESS,
+        )
 
     def _confirm_or_run(self, request, queryset, action, run, done=None):
         if request.POST.get("post") != "yes":
@@ -622,7 +668,7 @@ class WorkflowAdminMixin:
         public = [r for r in records if r.status == Status.PUBLISHED]
         context = {
             **self.admin_site.each_context(request),
-            "title": "Are you sure?",
+            "title": gettext("Are you sure?"),
             "opts": self.model._meta,
             "action": action,
             # (record, its pending change or None): unpublishing keeps a pending
@@ -668,11 +714,20 @@ class WorkflowAdminMixin:
         try:
             kind = versions.kind_of(obj)
         except LookupError:
-            raise Http404("This kind of record has no public versions.") from None
+            raise Http404(
+                gettext("This kind of record has no public versions.")
+            ) from None
         listed = [v for v in versions.version_list(obj) if not v.is_current]
         form = WithdrawForm(request.POST or None)
         form.fields["number"].choices = [
-            (v.number, f"Version {v.number} ({v.row.history_date:%Y-%m-%d %H:%M})")
+            (
+                v.number,
+                gettext("Version %(number)s (%(date)s)")
+                % {
+                    "number": v.number,
+                    "date": f"{v.row.history_date:%Y-%m-%d %H:%M}",
+                },
+            )
             for v in listed
         ]
         if request.method == "POST" and form.is_valid():
@@ -683,12 +738,13 @@ class WorkflowAdminMixin:
                 lambda: version_withdraw(
                     obj, version, request.user, form.cleaned_data["reason"]
                 ),
-                f"Version {version.number} of “{obj}” is withdrawn.",
+                gettext("Version %(number)s of “%(record)s” is withdrawn.")
+                % {"number": version.number, "record": obj},
             ):
                 return HttpResponseRedirect(self._change_url(obj))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Withdraw a version of “{obj}”",
+            "title": gettext("Withdraw a version of “%(record)s”") % {"record": obj},
             "opts": self.model._meta,
             "object": obj,
             "form": form,
