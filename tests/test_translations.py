@@ -9,7 +9,6 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -18,32 +17,13 @@ from practices.imports.resources import BestPracticeResource
 from practices.models import BestPractice, PendingChange, Status
 
 from .factories import (
-    CURATOR_PASSWORD,
     admin_form_data,
-    make_curator,
-    make_editor,
     make_practice,
 )
+from .test_workflow import curator, editor  # noqa: F401 (fixtures)
 
 FRENCH_TITLE = "Former le personnel hôtelier à repérer la traite"
 FRENCH_WORDS = "Les hôtels devraient former leur personnel à reconnaître les victimes."
-
-
-def logged_in(make, username):
-    make(username)
-    client = Client()
-    assert client.login(username=username, password=CURATOR_PASSWORD)
-    return client
-
-
-@pytest.fixture
-def curator(db):
-    return logged_in(make_curator, "curator")
-
-
-@pytest.fixture
-def editor(db):
-    return logged_in(make_editor, "editor")
 
 
 def change_url(obj):
@@ -57,7 +37,7 @@ def translate(client, practice, **fields):
 
 
 @pytest.fixture
-def translated(curator):
+def translated(curator):  # noqa: F811
     """A draft translated into French by a curator in the admin, then published."""
     practice = make_practice(
         "Train hotel staff to spot trafficking",
@@ -82,7 +62,7 @@ def page(client, path):
 # --- admin --------------------------------------------------------------------------
 
 
-def test_the_admin_form_shows_each_translation_under_its_original(curator, db):
+def test_the_admin_form_shows_each_translation_under_its_original(curator, db):  # noqa: F811
     practice = make_practice("Hotline")
     form = curator.get(change_url(practice)).context["adminform"].form
     names = list(form.fields)
@@ -102,7 +82,7 @@ def test_a_curator_translates_a_practice_and_the_original_stays_english(translat
     ).exists()
 
 
-def test_the_admin_in_french_still_edits_the_english_original(curator, db):
+def test_the_admin_in_french_still_edits_the_english_original(curator, db):  # noqa: F811
     practice = make_practice("Hotline", status=Status.DRAFT)
     practice.title_fr = "Ligne d'écoute"
     practice.save()
@@ -124,7 +104,7 @@ def test_history_records_the_translation(translated):
     assert row.title == "Train hotel staff to spot trafficking"
 
 
-def test_a_translation_survives_a_pending_change_and_its_approval(curator, editor, db):
+def test_a_translation_survives_a_pending_change_and_its_approval(curator, editor, db):  # noqa: F811
     practice = make_practice("Live title", recommendation="Published words.")
     response = translate(curator, practice, title_fr="Titre en ligne")
     assert "saved as a pending change" in response.content.decode()
@@ -139,7 +119,7 @@ def test_a_translation_survives_a_pending_change_and_its_approval(curator, edito
     assert (practice.title, practice.title_fr) == ("Live title", "Titre en ligne")
 
 
-def test_the_missing_french_filter_lists_the_untranslated(curator, translated):
+def test_the_missing_french_filter_lists_the_untranslated(curator, translated):  # noqa: F811
     untranslated = make_practice("Only in English")
     url = reverse("admin:practices_bestpractice_changelist")
     listed = curator.get(url, {"missing": "fr"}).context["cl"].result_list
