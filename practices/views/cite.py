@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from .. import citations, history, languages, versions
@@ -135,6 +135,13 @@ def _json_ld(kind, obj, text, c, canonical, published_at):
     return data
 
 
+def language_name_in_sentence(code):
+    """The language's name as a sentence of the page's language writes it: English
+    capitalises it ("in English"), French and Spanish do not ("en anglais")."""
+    name = get_language_info(code)["name_translated"]
+    return name if get_language() == "en" else name.lower()
+
+
 def page_context(kind, obj, version=None, accessed=None):
     """Everything the cite panel and the page's head show, for the current page
     (`version` None) or for one version of it."""
@@ -179,7 +186,7 @@ def page_context(kind, obj, version=None, accessed=None):
             "is_current": version is None or version.is_current,
             "updated": updated,
             "citation": c,
-            "language_name": get_language_info(language)["name_translated"],
+            "language_name": language_name_in_sentence(language),
             "styles": citations.page_styles(c),
             "permalink": permalink,
             "history_url": versions.history_url(kind, obj.slug),
