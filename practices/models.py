@@ -6,13 +6,14 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.manager import get_translatable_fields_for_model
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from .links import slug_url
 
 
 class Status(models.TextChoices):
@@ -177,7 +178,7 @@ class Jurisdiction(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("practices:jurisdiction-detail", kwargs={"slug": self.slug})
+        return slug_url("practices:jurisdiction-detail", self.slug)
 
     def compute_path(self):
         prefix = self.parent.path if self.parent_id else "/"
@@ -228,7 +229,7 @@ class Organization(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("practices:organization-detail", kwargs={"slug": self.slug})
+        return slug_url("practices:organization-detail", self.slug)
 
 
 class Source(Publishable):
@@ -300,7 +301,7 @@ class Source(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("practices:source-detail", kwargs={"slug": self.slug})
+        return slug_url("practices:source-detail", self.slug)
 
 
 class TaggedInitiative(TaggedItemBase):
@@ -433,7 +434,7 @@ class Initiative(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("practices:initiative-detail", kwargs={"slug": self.slug})
+        return slug_url("practices:initiative-detail", self.slug)
 
 
 class BestPractice(Publishable):
@@ -483,7 +484,7 @@ class BestPractice(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("practices:practice-detail", kwargs={"slug": self.slug})
+        return slug_url("practices:practice-detail", self.slug)
 
 
 class Citation(models.Model):
@@ -616,7 +617,7 @@ class Finding(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("practices:finding-detail", kwargs={"slug": self.slug})
+        return slug_url("practices:finding-detail", self.slug)
 
 
 class FindingFigure(models.Model):

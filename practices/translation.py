@@ -56,6 +56,11 @@ class OriginalWritingDescriptor(TranslationFieldDescriptor):
     """Reads the page language's text (else the original); writes the original."""
 
     def __set__(self, instance, value):
+        if getattr(instance, "_mt_init", False):
+            # The constructor (every row read from the database) sets no
+            # translation column, whatever the language: no override to pay for.
+            super().__set__(instance, value)
+            return
         with translation.override(ORIGINAL):
             super().__set__(instance, value)
 

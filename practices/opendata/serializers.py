@@ -4,12 +4,12 @@ with their addresses. A relation to a record that is not published is null or le
 out, never shown. Every field has a description, which the OpenAPI schema carries.
 """
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import languages
+from ..links import slug_url
 from ..models import Status
 from ..site import absolute
 from ..versions import KINDS, version_url
@@ -42,15 +42,13 @@ class ApiUrlField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return absolute(
-            reverse(f"api:{self.route}", kwargs={"slug": getattr(value, self.lookup)})
-        )
+        return absolute(slug_url(f"api:{self.route}", getattr(value, self.lookup)))
 
 
 @extend_schema_field(OpenApiTypes.URI)
 class TagPageUrlField(PageUrlField):
     def to_representation(self, value):
-        return absolute(reverse("practices:tag-detail", kwargs={"slug": value.slug}))
+        return absolute(slug_url("practices:tag-detail", value.slug))
 
 
 @extend_schema_field(OpenApiTypes.STR)

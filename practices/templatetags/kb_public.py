@@ -3,9 +3,16 @@
 from django import template
 
 from .. import charts, selectors, worldmap
+from ..links import slug_url
 from ..models import Theme
 
 register = template.Library()
+
+
+@register.filter
+def tag_url(slug):
+    """The address of a tag's page (a list page links dozens of tags)."""
+    return slug_url("practices:tag-detail", slug)
 
 
 @register.filter
