@@ -43,6 +43,9 @@ from django.utils.translation import get_language_from_path
 from redis.exceptions import RedisError
 
 GENERATION_KEY = "kb:content-generation"
+# The token the counts over everything published are kept under (see "The counts
+# generation"): replaced only by changes that may alter them.
+COUNTS_KEY = "kb:counts-generation"
 PAGE_KEY_PREFIX = "kb:page"
 # The URL namespace of the public site: only its pages are cached.
 PUBLIC_NAMESPACE = "practices"
@@ -84,7 +87,7 @@ def page_max_bytes():
 # single-row query), which is the worst-case staleness after a Redis outage; with
 # Redis up, a save replaces the token at once and nothing is ever stale.
 
-_known = {"counter": 0, "checked_at": None}
+_known = {"counter": 0, "counts": 0, "checked_at": None}
 
 
 def content_check_seconds():
@@ -94,7 +97,7 @@ def content_check_seconds():
 def content_counter_forget():
     """Forget the counter this process has read (tests whose database is rolled
     back, or a process that outlives a restore from backup)."""
-    _known.update(counter=0, checked_at=None)
+    _known.update(counter=0, counts=0, checked_at=None)
 
 
 def content_counter_known():
@@ -114,30 +117,45 @@ def content_counter_known():
     # per process, not on every request.
     _known["checked_at"] = now
     try:
-        counter = (
+        row = (
             ContentGeneration.objects.filter(pk=1)
-            .values_list("counter", flat=True)
+            .values_list("counter", "counts_counter")
             .first()
         )
     except DatabaseError:
         logger.warning("Content counter unavailable; using the last one read")
         return _known["counter"]
-    _known["counter"] = counter or 0
+    _known["counter"], _known["counts"] = row or (0, 0)
     return _known["counter"]
 
 
-def _content_counter_bump(using):
+def counts_counter_known():
+    """The content counter's value at the last change that may alter the counts
+    over everything published, as this process last read it (read with the
+    content counter, as often)."""
+    content_counter_known()
+    return _known["counts"]
+
+
+def _content_counter_bump(using, counts=True):
     """Add one to the database's content counter, in the current transaction (or
-    at once, in autocommit), and return the new value."""
+    at once, in autocommit), and return the new value. With `counts`, the change
+    may alter the counts over everything published: the counts counter takes the
+    new value too."""
     from .models import ContentGeneration
 
     rows = ContentGeneration.objects.using(using).filter(pk=1)
-    if not rows.update(counter=F("counter") + 1):
+    # Both expressions read the row as it was: the counts counter gets the new
+    # value of the counter.
+    changes = {"counter": F("counter") + 1}
+    if counts:
+        changes["counts_counter"] = F("counter") + 1
+    if not rows.update(**changes):
         # No row yet (a new or flushed database). bulk_create sends no signal.
         ContentGeneration.objects.using(using).bulk_create(
             [ContentGeneration(pk=1, counter=0)], ignore_conflicts=True
         )
-        rows.update(counter=F("counter") + 1)
+        rows.update(**changes)
     return rows.values_list("counter", flat=True).get()
 
 
@@ -154,17 +172,22 @@ def generation_counter(token):
     return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else 0
 
 
-def _current_generation(token, known):
-    """`token` (the value in the cache, or None), replaced when missing (a fresh
-    or flushed cache: then every page is new anyway) or made before a content
-    change this process knows of. Raises when the cache does not answer."""
+def _current_token(key, token, known):
+    """`token` (the value of `key` in the cache, or None), replaced when missing
+    (a fresh or flushed cache: then everything kept under it is new anyway) or
+    made before a change this process knows of (`known`, a counter). Raises
+    when the cache does not answer."""
     if token is None:
-        cache.add(GENERATION_KEY, _new_generation(known), timeout=None)
-        token = cache.get(GENERATION_KEY)
+        cache.add(key, _new_generation(known), timeout=None)
+        token = cache.get(key)
     if token is None or generation_counter(token) < known:
         token = _new_generation(known)
-        cache.set(GENERATION_KEY, token, timeout=None)
+        cache.set(key, token, timeout=None)
     return token
+
+
+def _current_generation(token, known):
+    return _current_token(GENERATION_KEY, token, known)
 
 
 def generation():
@@ -183,25 +206,55 @@ def generation_changed_at(token):
     return int(token.split("-", 1)[0]) / 1e9
 
 
-def generation_bump(counter=None):
-    """Start a new generation: every cached page is out of date from now on.
+def generation_bump(counter=None, counts=True):
+    """Start a new generation: every cached page is out of date from now on, and
+    with `counts` the counts over everything published too.
 
     Never raises: a cache that does not answer costs speed, never a save. The
-    database's counter (`counter`, else the last one read) catches up with it.
+    database's counters (`counter`, else the last one read) catch up with it.
     """
     if counter is None:
         counter = _known["counter"]
+    token = _new_generation(counter)
     try:
-        cache.set(GENERATION_KEY, _new_generation(counter), timeout=None)
+        cache.set_many(
+            {GENERATION_KEY: token, **({COUNTS_KEY: token} if counts else {})},
+            timeout=None,
+        )
     except RedisError:  # Redis down or unreachable
         logger.warning("Cache unavailable; generation not bumped (counter %s)", counter)
+
+
+# --- The counts generation ---------------------------------------------------------
+#
+# Counts over everything published (the lists' facets and totals, the home page's,
+# the gap map's) take from a hundred milliseconds to seconds at 100,000 practices.
+# Most saves cannot change them: a curator rewording a published practice changes
+# its pages, not how many practices carry a tag. So the counts are kept under a
+# token of their own, replaced only by changes that may alter them (signals_cache
+# decides), with the same guarantee as the content generation: the database's
+# `counts_counter`, set in the transaction of such a change, retires a token the
+# change could not replace in Redis within KB_CONTENT_CHECK_SECONDS.
+
+
+def counts_generation():
+    """The token the counts over everything published are kept under. When the
+    cache does not answer, a new token that nothing was stored under."""
+    known = counts_counter_known()
+    try:
+        return _current_token(COUNTS_KEY, cache.get(COUNTS_KEY), known)
+    except RedisError:  # Redis down or unreachable
+        logger.warning("Cache unavailable; counts generation unknown")
+        return _new_generation(known)
 
 
 ON_COMMIT_NAME = "_generation_bump_on_commit"
 
 
-def content_changed(using=None):
-    """Call whenever something a public page may show has changed.
+def content_changed(using=None, counts=True):
+    """Call whenever something a public page may show has changed; `counts`:
+    unless the change cannot alter the counts over everything published (a
+    record's text rewritten, signals_cache decides).
 
     Bumps the database's content counter once per transaction, in it: it commits
     or rolls back with the change. Bumps the generation in the cache now, and once
@@ -211,24 +264,44 @@ def content_changed(using=None):
     """
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        generation_bump(_content_counter_bump(using))
+        generation_bump(_content_counter_bump(using, counts), counts=counts)
         return
     # Made with the counter as known before this transaction: smaller than the
     # one it will commit (see above).
-    generation_bump()
+    generation_bump(counts=counts)
     # One bump per transaction is enough, however many records it saves (a bulk
     # publish). A callback registered inside a savepoint that is rolled back is
     # dropped by Django (and the savepoint's counter update undone), so a later
     # change registers its own.
-    pending = getattr(connection, "run_on_commit", [])
-    if any(getattr(entry[1], "__name__", "") == ON_COMMIT_NAME for entry in pending):
+    pending = next(
+        (
+            entry[1]
+            for entry in getattr(connection, "run_on_commit", [])
+            if getattr(entry[1], "__name__", "") == ON_COMMIT_NAME
+        ),
+        None,
+    )
+    if pending is not None:
+        if counts and not pending.counts:
+            # A text edit came first in this transaction; this change counts.
+            _counts_counter_catch_up(using)
+            pending.counts = True
         return
-    counter = _content_counter_bump(using)
+    counter = _content_counter_bump(using, counts)
 
     def _generation_bump_on_commit():
-        generation_bump(counter)
+        generation_bump(counter, counts=_generation_bump_on_commit.counts)
 
+    _generation_bump_on_commit.counts = counts
     transaction.on_commit(_generation_bump_on_commit, using=using, robust=True)
+
+
+def _counts_counter_catch_up(using):
+    from .models import ContentGeneration
+
+    ContentGeneration.objects.using(using).filter(pk=1).update(
+        counts_counter=F("counter")
+    )
 
 
 # --- Keys and entries -------------------------------------------------------------

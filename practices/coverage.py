@@ -32,7 +32,7 @@ from .models import (
     TaggedPractice,
     Theme,
 )
-from .selectors import within
+from .selectors import whole_set_cached, within
 
 # How many tags get a row of their own on the gap map.
 TOP_TAGS = 10
@@ -147,8 +147,14 @@ def gap_map():
     published content; each cell a Tally with the query string of its lists.
 
     Nine queries: three grouped counts for the themes, two for the top tags, three
-    grouped counts for them, and the countries.
+    grouped counts for them, and the countries; seconds at 100,000 practices, so
+    kept with the other counts over everything published (until one may change).
+    Labels stay lazy: one copy serves every language.
     """
+    return whole_set_cached("gap-map", _gap_map)
+
+
+def _gap_map():
     themes = defaultdict(Tally)  # (theme, country id) → Tally
     # (None, country id) → everything published there, under a theme or not (a
     # finding reported for no initiative counts under none).

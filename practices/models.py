@@ -741,6 +741,10 @@ class ContentGeneration(models.Model):
     """
 
     counter = models.PositiveBigIntegerField(default=0)
+    # The counter's value at the last change that may alter the counts over
+    # everything published (facets, totals, the gap map): a save that only
+    # rewrites a record's text leaves it, so those counts survive it.
+    counts_counter = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = "content generation"

@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404
 from redis.exceptions import RedisError
 from taggit.models import Tag
 
-from .cache import generation
+from .cache import counts_generation
 from .evidence import evidence_profile
 from .models import (
     Basis,
@@ -141,17 +141,20 @@ def _is_everything_published(queryset):
 
 
 def _whole_set_key(name):
-    return f"kb:counts:{generation()}:{name}"
+    return f"kb:counts:{counts_generation()}:{name}"
 
 
-def _whole_set_cached(name, compute):
-    """`compute()`, kept in the cache for the current content generation.
+def whole_set_cached(name, compute):
+    """`compute()`, kept in the cache for the current counts generation.
 
     For counts over everything published, which every visitor of the home page and
     the unfiltered lists sees and which take hundreds of milliseconds at 100,000
-    practices. Any content change starts a new generation (practices.cache), so a
-    count is never stale. Inside a transaction the data may not be committed (or
-    may be rolled back, as in tests), so nothing is cached there.
+    practices. Any change that may alter them starts a new counts generation
+    (practices.cache; a record's text rewritten does not), so a count is never
+    stale. What `compute()` returns may hold tags' and jurisdictions' names and
+    slugs (their changes always count), never a record's text. Inside a
+    transaction the data may not be committed (or may be rolled back, as in
+    tests), so nothing is cached there.
     """
     if transaction.get_connection().in_atomic_block:
         return compute()
@@ -181,7 +184,7 @@ def tag_facets(queryset):
         .order_by("-count", "name")
     )
     if _is_everything_published(queryset):
-        return _whole_set_cached(
+        return whole_set_cached(
             f"tags:{queryset.model._meta.label_lower}", lambda: list(facets)
         )
     return facets
@@ -196,7 +199,7 @@ def whole_set_count(queryset):
     """
     if not _is_everything_published(queryset):
         return None
-    return _whole_set_cached(
+    return whole_set_cached(
         f"count:{queryset.model._meta.label_lower}", queryset.order_by().count
     )
 
@@ -244,7 +247,7 @@ def country_facets(queryset):
         return countries
 
     if _is_everything_published(queryset):
-        return _whole_set_cached(
+        return whole_set_cached(
             f"countries:{queryset.model._meta.label_lower}", compute
         )
     return compute()
@@ -279,7 +282,7 @@ def finding_choice_facets(queryset):
         return facets
 
     if _is_everything_published(queryset):
-        return _whole_set_cached("choices:findings", compute)
+        return whole_set_cached("choices:findings", compute)
     return compute()
 
 
@@ -288,7 +291,7 @@ def country_practice_counts():
     and at least one published practice in it or below it, for the world map.
 
     One query: a correlated count per country over the jurisdiction path (a
-    country takes in its states and cities), cached for the content generation.
+    country takes in its states and cities), cached for the counts generation.
     """
 
     def compute():
@@ -309,7 +312,7 @@ def country_practice_counts():
         )
         return [row for row in countries if row[3]]
 
-    return _whole_set_cached("map-countries", compute)
+    return whole_set_cached("map-countries", compute)
 
 
 # Pages ------------------------------------------------------------------------
@@ -332,7 +335,7 @@ def home_context():
             ),
         }
 
-    totals = _whole_set_cached("home-totals", compute_totals)
+    totals = whole_set_cached("home-totals", compute_totals)
     theme_counts = totals["themes"]
     return {
         "counts": {name: n for name, n in totals.items() if name != "themes"},
@@ -450,7 +453,7 @@ def related_practices(practice, limit=RELATED_LIMIT):
     - the first 2 × `limit` published practices by title that share any tag:
       when fewer than `limit` share two, the rest of the list shares exactly one
       and is ordered by title, so it is among these.
-    Once the list pages have counted the tags (cached per content generation),
+    Once the list pages have counted the tags (cached per counts generation),
     the first set is grouped from the rarer tags' links only.
     """
     tag_ids = [tag.pk for tag in practice.tags.all()]
@@ -531,7 +534,7 @@ def _sharing_two_tags(practice, tag_ids, commonest):
 
 def _cached_tag_sizes():
     """Published practices per tag id if the home page or the list has counted
-    them for the current content generation, else None (counting them here would
+    them for the current counts generation, else None (counting them here would
     cost more than it saves)."""
     if transaction.get_connection().in_atomic_block:
         return None

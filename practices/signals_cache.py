@@ -7,25 +7,128 @@ to leave the public pages at once, and always invalidating is cheaper than provi
 a save invisible. Saves of other apps (sessions, logins, admin log) do not.
 `QuerySet.update()` sends no signal; code that uses it on content calls
 `practices.cache.content_changed()` itself.
+
+Most of those changes also start a new counts generation (the counts over
+everything published, practices/cache.py). Not these, which cannot alter a count:
+a practice, initiative or finding saved with only its text, slug, position or
+bookkeeping changed (compared with the row as it was before the save), the
+records' history and the editorial workflow's rows, figures and citations.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+import functools
+
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_save,
+)
 from django.dispatch import receiver
 
 from .cache import content_changed, generation_bump
+from .curation_models import ImportRecord, Suggestion
+from .models import (
+    BestPractice,
+    Citation,
+    Finding,
+    FindingFigure,
+    Initiative,
+    PendingChange,
+    ReviewComment,
+    WithdrawnVersion,
+)
+from .translation import TRANSLATED_FIELDS
 
 CONTENT_APPS = {"practices", "taggit"}
+# Rows no count over everything published reads.
+UNCOUNTED_MODELS = (
+    Citation,
+    FindingFigure,
+    PendingChange,
+    ReviewComment,
+    WithdrawnVersion,
+    Suggestion,
+    ImportRecord,
+)
+# Records whose save may leave every count as it was, and the fields of theirs no
+# count reads.
+TEXT_EDITABLE = (BestPractice, Initiative, Finding)
+UNCOUNTED_FIELDS = {
+    "created",
+    "updated",
+    "revision",
+    "last_reviewed",
+    "published_at",
+    "search_vector",
+    "slug",
+    "position",
+}
 
 
 def _is_content(model):
     return model._meta.app_label in CONTENT_APPS
 
 
+@functools.cache
+def _counted_fields(model):
+    """The attnames of `model`'s columns that a count may read: all but its text
+    (every language's column of a translated field) and its bookkeeping."""
+    text = set()
+    for name in TRANSLATED_FIELDS.get(model, ()):
+        text.add(name)
+        text.update(f.name for f in model._meta.fields if f.name.startswith(name + "_"))
+    return tuple(
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.name not in UNCOUNTED_FIELDS and f.name not in text and not f.primary_key
+    )
+
+
+def _counted_values(instance):
+    return [getattr(instance, name) for name in _counted_fields(type(instance))]
+
+
+@receiver(pre_save, dispatch_uid="kb_cache_pre_save")
+def remember_counted_values(sender, instance, raw, using, **kwargs):
+    """Before a record is saved again: its counted values as they are stored."""
+    if raw or sender not in TEXT_EDITABLE or instance.pk is None:
+        return
+    row = (
+        sender.objects.using(using)
+        .filter(pk=instance.pk)
+        .values_list(*_counted_fields(sender))
+        .first()
+    )
+    instance.kb_counted_before = list(row) if row is not None else None
+
+
+def _may_change_counts(sender, instance, created, raw):
+    if getattr(sender, "instance_type", None) is not None:  # a history row
+        return False
+    if issubclass(sender, UNCOUNTED_MODELS):
+        return False
+    if sender in TEXT_EDITABLE and not created and not raw:
+        before = getattr(instance, "kb_counted_before", None)
+        return before is None or before != _counted_values(instance)
+    return True
+
+
 @receiver(post_save, dispatch_uid="kb_cache_post_save")
-@receiver(post_delete, dispatch_uid="kb_cache_post_delete")
-def content_saved_or_deleted(sender, using, **kwargs):
+def content_saved(sender, instance, created, raw, using, **kwargs):
     if _is_content(sender):
-        content_changed(using)
+        content_changed(
+            using, counts=_may_change_counts(sender, instance, created, raw)
+        )
+
+
+@receiver(post_delete, dispatch_uid="kb_cache_post_delete")
+def content_deleted(sender, instance, using, **kwargs):
+    if _is_content(sender):
+        uncounted = getattr(sender, "instance_type", None) is not None or issubclass(
+            sender, UNCOUNTED_MODELS
+        )
+        content_changed(using, counts=not uncounted)
 
 
 @receiver(m2m_changed, dispatch_uid="kb_cache_m2m_changed")
@@ -34,7 +137,10 @@ def content_links_changed(sender, action, using, **kwargs):
     if action.startswith("post_") and (
         _is_content(sender) or _is_content(kwargs["model"])
     ):
-        content_changed(using)
+        # taggit sends an add and a remove on every save of a tag field, most of
+        # them of no tag at all: those change no count.
+        unchanged = action in ("post_add", "post_remove") and not kwargs["pk_set"]
+        content_changed(using, counts=not unchanged)
 
 
 @receiver(post_migrate, dispatch_uid="kb_cache_post_migrate")

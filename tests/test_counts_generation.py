@@ -1,0 +1,184 @@
+"""The counts over everything published (facets, totals, the gap map) are kept
+until a change may alter them (practices/cache.py, "The counts generation"): a
+curator rewording a published practice keeps them, and so a publish does not make
+every list and the home page count 100,000 practices again. Every change that can
+alter a count still shows at once."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from taggit.models import Tag
+
+from practices import cache as page_cache
+from practices import coverage, selectors
+from practices.models import BestPractice, ContentGeneration, Status, Theme
+from practices.services import tags_merge
+from tests import factories as f
+from tests.factories import admin_form_data
+
+from .test_workflow import (  # noqa: F401 (fixtures)
+    curator,
+    editor,
+    shown_pending_revision,
+    step,
+    url_of,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def world():
+    atlantis = f.make_jurisdiction("Atlantis", slug="atlantis")
+    lemuria = f.make_jurisdiction("Lemuria", slug="lemuria")
+    one = f.make_practice("One", jurisdiction=atlantis, tags=["hotlines"], slug="one")
+    f.make_practice("Two", jurisdiction=atlantis, tags=["hotlines", "shelters"])
+    draft = f.make_practice(
+        "Draft", jurisdiction=lemuria, tags=["shelters"], status=Status.DRAFT
+    )
+    return {"atlantis": atlantis, "lemuria": lemuria, "one": one, "draft": draft}
+
+
+def counts():
+    """What the lists and the home page show as counts over everything published."""
+    everything = selectors.practices_for_list()
+    return {
+        "total": selectors.whole_set_count(everything),
+        "tags": {t.name: t.count for t in selectors.tag_facets(everything)},
+        "countries": {c.name: c.count for c in selectors.country_facets(everything)},
+    }
+
+
+def test_rewording_a_published_practice_keeps_the_counts_and_shows_the_new_text(
+    client, world, django_assert_num_queries
+):
+    before = counts()
+    page = client.get("/practices/")
+    assert "One" in page.content.decode()
+    token = page_cache.counts_generation()
+
+    one = BestPractice.objects.get(pk=world["one"].pk)
+    one.title = "One, reworded"
+    one.recommendation = "According to the source, something else."
+    one.save()
+
+    assert page_cache.counts_generation() == token
+    with django_assert_num_queries(0):
+        assert counts() == before
+    # The pages themselves are rendered again: the list shows the new title.
+    assert "One, reworded" in client.get("/practices/").content.decode()
+
+
+def test_each_change_that_can_alter_a_count_shows_at_once(world):
+    assert counts() == {
+        "total": 2,
+        "tags": {"hotlines": 2, "shelters": 1},
+        "countries": {"Atlantis": 2},
+    }
+    draft = world["draft"]
+
+    draft.status = Status.PUBLISHED  # publish
+    draft.save()
+    assert counts()["total"] == 3
+    assert counts()["countries"] == {"Atlantis": 2, "Lemuria": 1}
+
+    draft.tags.add("training")  # tag
+    assert counts()["tags"] == {"hotlines": 2, "shelters": 2, "training": 1}
+
+    draft.jurisdiction = world["atlantis"]  # move
+    draft.save()
+    assert counts()["countries"] == {"Atlantis": 3}
+
+    tags_merge(
+        list(Tag.objects.filter(name__in=["training", "shelters"])),
+        Tag.objects.get(name="shelters"),
+    )  # merge
+    assert counts()["tags"] == {"hotlines": 2, "shelters": 2}
+
+    shelters = Tag.objects.get(name="shelters")  # renamed
+    shelters.name = "Shelters and safe houses"
+    shelters.save()
+    assert counts()["tags"] == {"hotlines": 2, "Shelters and safe houses": 2}
+
+    draft.status = Status.DRAFT  # unpublish
+    draft.save()
+    assert counts()["total"] == 2
+
+    BestPractice.objects.get(pk=world["one"].pk).delete()  # delete
+    assert counts() == {
+        "total": 1,
+        "tags": {"hotlines": 1, "Shelters and safe houses": 1},
+        "countries": {"Atlantis": 1},
+    }
+
+
+def test_a_theme_change_shows_on_the_gap_map(world):
+    def practices_under(theme):
+        rows = {row["value"]: row for row in coverage.gap_map()["theme_rows"]}
+        return sum(cell.practices for cell in rows[theme]["cells"])
+
+    assert practices_under(Theme.PREVENTION) == 2
+    one = BestPractice.objects.get(pk=world["one"].pk)
+    one.theme = Theme.PROTECTION
+    one.save()
+    assert practices_under(Theme.PREVENTION) == 1
+    assert practices_under(Theme.PROTECTION) == 1
+
+
+def test_a_text_edit_then_a_counted_change_in_one_transaction_restarts_the_counts(
+    world,
+):
+    assert counts()["total"] == 2
+    with transaction.atomic():
+        one = BestPractice.objects.get(pk=world["one"].pk)
+        one.title = "One, reworded"
+        one.save()
+        draft = world["draft"]
+        draft.status = Status.PUBLISHED
+        draft.save()
+    assert counts()["total"] == 3
+
+
+def test_a_counted_change_redis_did_not_hear_of_retires_the_counts(world, settings):
+    """The counts counter, committed with the change, retires the counts once
+    each process reads it again (KB_CONTENT_CHECK_SECONDS), as the content
+    counter retires pages."""
+    assert counts()["total"] == 2
+    token = page_cache.counts_generation()
+    # A publish whose invalidation never reached the cache (Redis was down): the
+    # database alone records it.
+    BestPractice.objects.filter(pk=world["draft"].pk).update(status=Status.PUBLISHED)
+    row = ContentGeneration.objects.get(pk=1)
+    ContentGeneration.objects.filter(pk=1).update(
+        counter=row.counter + 1, counts_counter=row.counter + 1
+    )
+    cache.set(page_cache.COUNTS_KEY, token, timeout=None)
+    page_cache.content_counter_forget()  # the check period has passed
+
+    assert page_cache.counts_generation() != token
+    assert counts()["total"] == 3
+
+
+@pytest.mark.django_db  # the workflow's groups: made by a migration
+def test_a_reworded_practice_approved_in_the_admin_keeps_the_counts(
+    client,
+    curator,  # noqa: F811 (the fixture)
+    editor,  # noqa: F811
+    world,
+):
+    """The editorial workflow's way: a curator's pending change of the text, then
+    an editor's approval, which saves the record and re-sets its tags."""
+    one = world["one"]
+    token = page_cache.counts_generation()
+    url = url_of(one, "change")
+    curator.post(
+        url,
+        admin_form_data(curator.get(url))
+        | {"title": "One, reworded", "recommendation": "Other words."},
+    )
+    step(curator, one, "submit")
+    step(editor, one, "approve", pending_revision=shown_pending_revision(editor, one))
+
+    assert BestPractice.objects.get(pk=one.pk).title == "One, reworded"
+    assert page_cache.counts_generation() == token
+    assert "One, reworded" in client.get("/practices/").content.decode()
