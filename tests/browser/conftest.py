@@ -168,8 +168,7 @@ class BrowserProblems(list):
     def watch(self, page):
         def on_console(message):
             url = (message.location or {}).get("url", "")
-            # The admin's pages link no icon, so Chromium asks for /favicon.ico.
-            if message.type == "error" and not url.endswith("/favicon.ico"):
+            if message.type == "error":
                 self.append(f"console error: {message.text} ({url})")
 
         page.on("console", on_console)
