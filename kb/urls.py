@@ -11,6 +11,7 @@ from . import i18n, views
 # in the language the curator chose.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("api/", include("practices.opendata.urls")),
     path("language/<str:code>/", i18n.choose_language, name="choose-language"),

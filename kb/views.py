@@ -1,4 +1,4 @@
-"""Site-wide views: the health check and the error pages."""
+"""Site-wide views: the health check, /favicon.ico and the error pages."""
 
 import logging
 import sys
@@ -7,10 +7,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,14 @@ def healthz(request):
     )
     status = 200 if states["database"] else 503
     return HttpResponse(body + "\n", status=status, content_type="text/plain")
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page links no icon (a feed, a data
+    file, the API's JSON). The icon is the one the pages link, served by whitenoise
+    under its hashed name; a temporary redirect, since that name changes with it."""
+    return redirect(static("favicon.svg"))
 
 
 def database_unavailable(request, exception=None):

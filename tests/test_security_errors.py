@@ -62,6 +62,7 @@ def assert_nothing_leaks(body):
 def assert_site_style(body):
     assert settings.SITE_NAME in body
     assert "css/site.css" in body
+    assert "favicon.svg" in body  # the site's icon in the browser's tab
 
 
 def test_unknown_page_gets_the_styled_404(client):

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.urls import reverse
 
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
@@ -58,3 +59,36 @@ def test_pages_link_the_hashed_stylesheet(collected):
     with override_settings(SECURE_SSL_REDIRECT=False):
         body = Client().get("/").content.decode()
     assert staticfiles_storage.url("css/site.css") in body
+
+
+def test_favicon_ico_redirects_to_the_hashed_icon(collected):
+    """Browsers ask for /favicon.ico where no page links an icon (a feed, the API's
+    JSON): they get the site's icon, not a 404."""
+    icon = staticfiles_storage.url("favicon.svg")
+    assert icon != "/static/favicon.svg"  # a content hash in the name
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        response = Client().get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == icon
+    served = Client().get(icon)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/svg+xml"
+    assert "immutable" in served["Cache-Control"]
+    served.close()
+
+
+def test_public_pages_and_the_admin_link_the_icon_their_csp_allows(collected):
+    icon = staticfiles_storage.url("favicon.svg")
+    link = f'<link rel="icon" href="{icon}" type="image/svg+xml">'
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        for url in ("/", "/practices/", reverse("admin:login")):
+            response = Client().get(url)
+            assert response.status_code == 200, url
+            assert link in response.content.decode(), url
+            # The icon is one of the site's own files: "self" may show it.
+            policy = dict(
+                directive.strip().split(" ", 1)
+                for directive in response["Content-Security-Policy"].split(";")
+                if directive.strip()
+            )
+            assert "'self'" in policy["img-src"].split(), url

@@ -417,6 +417,28 @@ def test_preview_shows_the_pending_change(client, curator, edited):
     assert "Edited words." not in public and "Preview" not in public
 
 
+# --- "View on site" -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW])
+def test_an_unpublished_record_offers_no_view_on_site_link(curator, status):
+    """Its public page is a 404: the review panel's preview link shows it instead."""
+    draft = make_practice(status=status)
+    page = curator.get(url_of(draft, "change")).content.decode()
+    assert "View on site" not in page
+    assert f'href="{url_of(draft, "preview")}"' in page
+
+
+def test_a_published_record_views_its_public_page_even_with_pending_changes(
+    curator, edited
+):
+    """The site shows the published version; the panel previews the pending change."""
+    page = curator.get(url_of(edited, "change")).content.decode()
+    link = f'href="{edited.get_absolute_url()}" class="viewsitelink"'
+    assert "View on site" in page and link in page
+    assert f'href="{url_of(edited, "preview")}"' in page
+
+
 # --- withdrawn versions ------------------------------------------------------------
 
 

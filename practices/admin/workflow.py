@@ -360,8 +360,11 @@ class WorkflowAdminMixin:
         }
 
     def view_on_site(self, obj):
-        if obj.status != Status.PUBLISHED or pending_change(obj) is not None:
-            return self._url(obj, "preview")  # staff see what is not public yet
+        # "View on site" is the public page, which only a published record has
+        # (with pending changes it still shows the published version). What is not
+        # public yet is one click away in the review panel: its preview link.
+        if obj.status != Status.PUBLISHED:
+            return None  # Django then offers no link
         return obj.get_absolute_url()
 
     # --- URLs -------------------------------------------------------------------

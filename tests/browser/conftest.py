@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from ..factories import make_curator, make_editor
-from .support import CHROMIUM, CHROMIUM_FLAGS, DESKTOP
+from .support import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, MOBILE
 
 # Playwright's sync API runs an asyncio event loop in the test thread, so Django
 # would refuse every ORM call made there (fixtures, assertions) as "async unsafe".
@@ -168,8 +168,7 @@ class BrowserProblems(list):
     def watch(self, page):
         def on_console(message):
             url = (message.location or {}).get("url", "")
-            # The admin's pages link no icon, so Chromium asks for /favicon.ico.
-            if message.type == "error" and not url.endswith("/favicon.ico"):
+            if message.type == "error":
                 self.append(f"console error: {message.text} ({url})")
 
         page.on("console", on_console)
@@ -202,4 +201,14 @@ def page(context, problems):
     one), uncaught exception or dialog fails the test at teardown."""
     tab = problems.watch(context.new_page())
     yield tab
+    assert list(problems) == [], "the browser reported problems"
+
+
+@pytest.fixture
+def phone(browser, site, problems):
+    """A 390 px wide tab on the live site, failing on problems as `page` does."""
+    context = browser.new_context(viewport=MOBILE, base_url=site.url)
+    context.set_default_timeout(10_000)
+    yield problems.watch(context.new_page())
+    context.close()
     assert list(problems) == [], "the browser reported problems"

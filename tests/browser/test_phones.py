@@ -54,15 +54,6 @@ CHART_TEXT_SIZES = """() => [...document.querySelectorAll('svg text')].map(t => 
 OPEN_ALL = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
 
 
-@pytest.fixture
-def phone(browser, site, problems):
-    context = browser.new_context(viewport=MOBILE, base_url=site.url)
-    context.set_default_timeout(10_000)
-    yield problems.watch(context.new_page())
-    context.close()
-    assert list(problems) == [], "the browser reported problems"
-
-
 def overflow(page):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     return None if scroll_width <= WIDTH else (scroll_width, page.evaluate(WIDEST))
