@@ -1,7 +1,11 @@
 """Publishing under reader load, for bench/run's "publishing" scenario: every
---every seconds, re-save one published practice, as publishing a change does (a
-new history row and a content save, which retires cached pages). Prints one line
-per save; stops on SIGTERM."""
+--every seconds one publish, alternately
+- a published practice reworded (its discussion gains a word), as approving a
+  curator's pending change does: the pages showing it are retired, the counts
+  over everything published are kept (practices/cache.py);
+- a draft practice published, or the one published before unpublished again: the
+  counts change too, so they are computed again.
+Prints one line per save; stops on SIGTERM."""
 
 import argparse
 import os
@@ -19,7 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from practices.models import BestPractice  # noqa: E402
+from practices.models import BestPractice, Status  # noqa: E402
 
 
 def main():
@@ -28,16 +32,24 @@ def main():
     args = parser.parse_args()
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    pks = list(
-        BestPractice.objects.published()
-        .order_by("pk")
-        .values_list("pk", flat=True)[:1000]
-    )
+    published = BestPractice.objects.published().order_by("pk")
+    pks = list(published.values_list("pk", flat=True)[:1000])
+    draft = BestPractice.objects.exclude(status=Status.PUBLISHED).order_by("pk").first()
+    saves = 0
     while not stopping:
         started = time.monotonic()
-        practice = BestPractice.objects.get(pk=random.choice(pks))
+        if saves % 2 == 0 or draft is None:
+            practice = BestPractice.objects.get(pk=random.choice(pks))
+            practice.discussion = f"{practice.discussion} bench{saves}"
+            what = "reworded"
+        else:
+            practice = BestPractice.objects.get(pk=draft.pk)
+            publishing = practice.status != Status.PUBLISHED
+            practice.status = Status.PUBLISHED if publishing else Status.DRAFT
+            what = "published" if publishing else "unpublished"
         practice.save()
-        sys.stdout.write(f"{time.time():.3f} saved {practice.pk}\n")
+        saves += 1
+        sys.stdout.write(f"{time.time():.3f} {what} {practice.pk}\n")
         sys.stdout.flush()
         while not stopping and time.monotonic() - started < args.every:
             time.sleep(0.2)
