@@ -9,18 +9,33 @@ from django.conf import settings
 from django.core.checks import Tags, Warning, register
 from django.http import FileResponse
 
-# The scheme and host of the request being answered (set by SiteURLMiddleware).
+# The scheme and host of the request being answered (set by SiteURLMiddleware),
+# worked out when first asked for: a page served from the cache never needs it.
 # A context variable rather than an argument: exports and citations are built far
 # from the view, and streamed exports are written after the view has returned.
-_request_origin = ContextVar("kb_request_origin", default="")
+_request_origin = ContextVar("kb_request_origin", default=None)
 # Outside any request (a management command) with KB_SITE_URL unset: the address
 # `make serve` runs the site at.
 FALLBACK = "http://127.0.0.1:8000"
 
 
+class _Origin:
+    """A request's scheme and host, read from it once, when first needed."""
+
+    def __init__(self, request):
+        self.request = request
+        self.value = None
+
+    def __str__(self):
+        if self.value is None:
+            self.value = request_origin(self.request)
+        return self.value
+
+
 def site_url():
     """The public address, without a trailing slash."""
-    return settings.SITE_URL or _request_origin.get() or FALLBACK
+    origin = _request_origin.get()
+    return settings.SITE_URL or (str(origin) if origin is not None else FALLBACK)
 
 
 def absolute(path):
@@ -42,7 +57,7 @@ class SiteURLMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        origin = request_origin(request)
+        origin = _Origin(request)
         token = _request_origin.set(origin)
         try:
             response = self.get_response(request)
