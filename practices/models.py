@@ -478,6 +478,12 @@ class BestPractice(Publishable):
             models.Index(fields=["status", "theme"], name="practice_pub_theme"),
             # Sorting by title, and the related practices that share one tag.
             models.Index(fields=["status", "title"], name="practice_pub_title"),
+            # A country's published practices, read from the index alone (no heap
+            # page per practice): the filtered list's page, count and facets each
+            # start from them.
+            models.Index(
+                fields=["jurisdiction", "status", "id"], name="practice_place_pub"
+            ),
         ]
 
     def __str__(self):
