@@ -32,7 +32,7 @@ from .models import (
     TaggedPractice,
     Theme,
 )
-from .selectors import whole_set_cached, within
+from .selectors import counts_cached, within
 
 # How many tags get a row of their own on the gap map.
 TOP_TAGS = 10
@@ -151,7 +151,7 @@ def gap_map():
     kept with the other counts over everything published (until one may change).
     Labels stay lazy: one copy serves every language.
     """
-    return whole_set_cached("gap-map", _gap_map)
+    return counts_cached("gap-map", _gap_map)
 
 
 def _gap_map():

@@ -158,7 +158,7 @@ def _whole_set_key(name):
     return f"kb:counts:{counts_generation()}:{name}"
 
 
-def whole_set_cached(name, compute):
+def counts_cached(name, compute):
     """`compute()`, kept in the cache for the current counts generation.
 
     For counts over everything published, which every visitor of the home page and
@@ -198,7 +198,7 @@ def tag_facets(queryset):
         .order_by("-count", "name")
     )
     if _is_everything_published(queryset):
-        return whole_set_cached(
+        return counts_cached(
             f"tags:{queryset.model._meta.label_lower}", lambda: list(facets)
         )
     return facets
@@ -213,7 +213,7 @@ def whole_set_count(queryset):
     """
     if not _is_everything_published(queryset):
         return None
-    return whole_set_cached(
+    return counts_cached(
         f"count:{queryset.model._meta.label_lower}", queryset.order_by().count
     )
 
@@ -261,7 +261,7 @@ def country_facets(queryset):
         return countries
 
     if _is_everything_published(queryset):
-        return whole_set_cached(
+        return counts_cached(
             f"countries:{queryset.model._meta.label_lower}", compute
         )
     return compute()
@@ -296,7 +296,7 @@ def finding_choice_facets(queryset):
         return facets
 
     if _is_everything_published(queryset):
-        return whole_set_cached("choices:findings", compute)
+        return counts_cached("choices:findings", compute)
     return compute()
 
 
@@ -326,7 +326,7 @@ def country_practice_counts():
         )
         return [row for row in countries if row[3]]
 
-    return whole_set_cached("map-countries", compute)
+    return counts_cached("map-countries", compute)
 
 
 # Pages ------------------------------------------------------------------------
@@ -349,7 +349,7 @@ def home_context():
             ),
         }
 
-    totals = whole_set_cached("home-totals", compute_totals)
+    totals = counts_cached("home-totals", compute_totals)
     theme_counts = totals["themes"]
     return {
         "counts": {name: n for name, n in totals.items() if name != "themes"},

@@ -6,7 +6,8 @@ alter a count still shows at once."""
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from practices import cache as page_cache
@@ -182,3 +183,45 @@ def test_a_reworded_practice_approved_in_the_admin_keeps_the_counts(
     assert BestPractice.objects.get(pk=one.pk).title == "One, reworded"
     assert page_cache.counts_generation() == token
     assert "One, reworded" in client.get("/practices/").content.decode()
+
+
+def test_a_filtered_list_keeps_its_facets_until_a_count_may_change(
+    client, world, settings
+):
+    settings.KB_PAGE_CACHE_SECONDS = 0  # the page rendered each time
+    url = "/practices/?tag=hotlines&jurisdiction=atlantis"
+
+    def facets(url):
+        context = client.get(url).context
+        return (
+            {t.name: t.count for t in context["tag_facets"]},
+            context["paginator"].count,
+        )
+
+    assert facets(url) == ({"hotlines": 2, "shelters": 1}, 2)
+    with CaptureQueriesContext(connection) as first:
+        facets(url)
+    # Kept: the tag and country counts are not asked of the database again.
+    assert not any("COUNT(" in q["sql"] for q in first.captured_queries)
+
+    draft = world["draft"]
+    draft.status = Status.PUBLISHED
+    draft.jurisdiction = world["atlantis"]
+    draft.save()
+    draft.tags.add("hotlines")
+    assert facets(url) == ({"hotlines": 3, "shelters": 2}, 3)
+
+
+def test_a_words_filter_counts_its_facets_afresh_after_a_text_edit(
+    client, world, settings
+):
+    """Which records match words follows their text, which a count does not."""
+    settings.KB_PAGE_CACHE_SECONDS = 0
+    url = "/practices/?q=reworded&jurisdiction=atlantis"
+    assert client.get(url).context["paginator"].count == 0
+    one = BestPractice.objects.get(pk=world["one"].pk)
+    one.title = "One, reworded"
+    one.save()
+    context = client.get(url).context
+    assert context["paginator"].count == 1
+    assert {t.name: t.count for t in context["tag_facets"]} == {"hotlines": 1}

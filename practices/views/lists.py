@@ -1,6 +1,8 @@
 """The browsable lists. Filters arrive as GET parameters through each list's
 FilterSet (whitelisted values); pages past the end, or not numbers, answer 404."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -95,14 +97,51 @@ class FacetedListView(FilteredListView):
     """A list with country facets for the current result, and tag facets where
     its records carry tags."""
 
+    # Filters whose results change only with what the counts generation follows
+    # (publication, tags, places, themes, kinds; practices/cache.py): the facets of
+    # a result filtered by them alone are kept with the counts. Words and dates
+    # follow a record's text and its time of editing, so those are counted live.
+    counted_filters = frozenset({"tag", "jurisdiction", "theme", "basis", "kind"})
+
+    def facets_key(self):
+        """The name the current result's facets are kept under, or None when they
+        are counted for each request (no filter: the counts over everything
+        published serve it)."""
+        values = self.filterset.values()
+        asked = {name for name in self.filterset.filters if values.get(name)}
+        if asked - self.counted_filters - {"sort"}:
+            return None
+        resolved = self.filterset.resolved()
+        parts = [("tag", tag.pk) for tag in resolved["tags"]]
+        if resolved["jurisdiction"] is not None:
+            parts.append(("jurisdiction", resolved["jurisdiction"].pk))
+        parts += [
+            (name, values[name])
+            for name in sorted(self.counted_filters - {"tag", "jurisdiction"})
+            if values.get(name)
+        ]
+        if not parts:
+            return None
+        return f"facets:{self.filterset.qs.model._meta.label_lower}:{urlencode(parts)}"
+
+    def counted_facets(self):
+        """(tags, countries) of the current result, each with its count."""
+        filtered = self.filterset.qs
+
+        def compute():
+            has_tags = hasattr(filtered.model, "tags")
+            tags = list(selectors.tag_facets(filtered)) if has_tags else []
+            return tags, list(selectors.country_facets(filtered))
+
+        key = self.facets_key()
+        return compute() if key is None else selectors.counts_cached(key, compute)
+
     def facets(self):
         """Tag and country facets for the current result: the most common ones
         (every chosen filter among them), or all of them with ?facets=all."""
-        filtered = self.filterset.qs
         resolved = self.filterset.resolved()
-        has_tags = hasattr(filtered.model, "tags")
-        tags = list(selectors.tag_facets(filtered)) if has_tags else []
-        countries = list(selectors.country_facets(filtered))
+        has_tags = hasattr(self.filterset.qs.model, "tags")
+        tags, countries = self.counted_facets()
         active = resolved["jurisdiction"]
         top_tags = selectors.top_facets(tags, keep=[t.pk for t in resolved["tags"]])
         top_countries = selectors.top_facets(
