@@ -233,6 +233,9 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200:
             response["Content-Language"] = languages.content_language()
+        # Rendered here, in the language dispatch activated: Django would render
+        # it later, in the page's (English), and lazy texts would follow that.
+        response.render()
         return response
 
 
