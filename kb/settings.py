@@ -346,7 +346,7 @@ CORS_URLS_REGEX = r"^/(api|data)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "X-KB-Cache"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,4 +1,5 @@
-"""Whole-page caching of the public site for anonymous visitors, invalidated exactly.
+"""Whole-page caching of the public site and the read-only API for anonymous
+visitors, invalidated exactly.
 
 Every cached page is stored under the current content *generation*: one token in the
 shared cache (Redis with several app servers) that any change to content replaces.
@@ -12,11 +13,12 @@ uncached and saves go through (logged, never raised); a counter in the database,
 bumped with every content save, retires the pages they changed once Redis is back
 (worst case KB_CONTENT_CHECK_SECONDS of staleness, see "The content generation").
 
-Headers: anonymous public pages get an ETag (a hash of the body), Last-Modified and
-`Cache-Control: public, max-age=0, s-maxage=KB_CDN_MAX_AGE, stale-while-revalidate=
-KB_CDN_STALE_WHILE_REVALIDATE`: browsers revalidate on every visit (a cheap 304), a
-CDN may keep a page for s-maxage seconds. Anything for a logged-in user, the admin,
-or a response that sets a cookie gets `private, no-store` (Django's never-cache set).
+Headers: anonymous public pages and API answers get an ETag (a hash of the body),
+Last-Modified and `Cache-Control: public, max-age=0, s-maxage=KB_CDN_MAX_AGE,
+stale-while-revalidate=KB_CDN_STALE_WHILE_REVALIDATE`: browsers revalidate on every
+visit (a cheap 304), a CDN may keep a page for s-maxage seconds. Anything for a
+logged-in user, the admin, or a response that sets a cookie gets `private,
+no-store` (Django's never-cache set).
 """
 
 import functools
@@ -48,8 +50,13 @@ GENERATION_KEY = "kb:content-generation"
 # generation"): replaced only by changes that may alter them.
 COUNTS_KEY = "kb:counts-generation"
 PAGE_KEY_PREFIX = "kb:page"
-# The URL namespace of the public site: only its pages are cached.
-PUBLIC_NAMESPACE = "practices"
+# The URL namespaces whose answers are cached: the public site, and the read-only
+# API (practices/opendata/urls.py), whose JSON is as public and changes with the
+# same content. Nothing else: the admin, the health check, the language chooser.
+CACHED_NAMESPACES = ("practices", "api")
+# Media ranges after which every cached view answers alike: HTML views ignore
+# Accept, and the API (JSON only) renders the same JSON for any of these.
+PLAIN_ACCEPT = {"*/*", "application/*", "application/json"}
 # Headers a cached copy does not keep: they are decided anew for each response.
 # It keeps the others, Vary: Cookie (from the session middleware) among them.
 SKIPPED_HEADERS = {"cache-control", "expires", "set-cookie", "content-length"}
@@ -315,16 +322,46 @@ def normalized_query(request):
     return urlencode([(key, value) for key, values in items for value in values])
 
 
+def accept_variant(request):
+    """The part of the Accept header that can change an answer: "" for most
+    clients. The API answers by content negotiation (DRF's `Vary: Accept`): 406
+    to a client that takes no JSON, JSON indented for `application/json;
+    indent=2`. A header that takes JSON or anything (browsers, curl, requests,
+    fetch: */*) with no parameter but q on those ranges gets the one shared
+    answer; any other header is part of the key, so its answer is cached for that
+    header alone (an error, such as the 406, never is)."""
+    accept = request.headers.get("Accept", "").strip()
+    if not accept:
+        return ""
+    # Parameters of the ranges that cannot take JSON do not matter (Chrome's
+    # "application/signed-exchange;v=b3"): the API never picks them.
+    json_parameters = [
+        params
+        for media, *params in (
+            [part.strip() for part in media_range.split(";")]
+            for media_range in accept.lower().split(",")
+        )
+        if media in PLAIN_ACCEPT
+    ]
+    plain = json_parameters and all(
+        param.startswith("q=") for params in json_parameters for param in params
+    )
+    return "" if plain else accept
+
+
 def page_key(request):
     # The day is part of the key: citation panels print today's date as the
     # access date, so a page cached yesterday must not be served today.
     day = timezone.localdate().isoformat()  # the day citations.py takes
     # The language too: the page's, from its URL prefix (none: English), known
     # before LocaleMiddleware runs. Unprefixed pages are English only because
-    # kb.i18n.LanguageRedirectMiddleware sends other readers to their prefix.
+    # kb.i18n.LanguageRedirectMiddleware sends other readers to their prefix; the
+    # API (unprefixed, outside i18n_patterns) is English unless ?lang= (the query,
+    # in the key) asks otherwise: it reads neither Accept-Language nor the cookie.
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     url = f"{day} {language} {request.scheme}://{request.get_host()}{request.path}?"
     url += normalized_query(request)
+    url += f" {accept_variant(request)}"
     return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
@@ -439,11 +476,12 @@ def _for_this_visitor_only(request, response):
     )
 
 
-HIT, PRIVATE = "hit", "private"
+HIT, PRIVATE, SIGNED_IN = "hit", "private", "signed-in"
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GET and HEAD requests for public pages from the cache.
+    """Serve anonymous GET and HEAD requests for public pages and the API (the
+    URL namespaces in CACHED_NAMESPACES) from the cache.
 
     Sits before SessionMiddleware. A request with neither a session nor a messages
     cookie is anonymous for certain, and a cached page is returned before any
@@ -475,9 +513,14 @@ class PageCacheMiddleware:
         if (
             not self._may_be_cached(request)
             or match is None
-            or match.namespaces[:1] != [PUBLIC_NAMESPACE]
-            or request.user.is_authenticated
+            or not match.namespaces
+            or match.namespaces[0] not in CACHED_NAMESPACES
         ):
+            return None
+        if request.user.is_authenticated:
+            # Remembered here: a view may replace request.user (the API, which
+            # authenticates nobody, leaves None there).
+            request._kb_page_cache = SIGNED_IN
             return None
         if CookieStorage.cookie_name in request.COOKIES:
             # Messages waiting for this visitor may show on the page.
@@ -507,11 +550,11 @@ class PageCacheMiddleware:
     @staticmethod
     def _store_or_mark(request, response):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        state = getattr(request, "_kb_page_cache", None)
+        if state == SIGNED_IN or (user is not None and user.is_authenticated):
             # Nothing shared (a CDN, the browser's history) keeps a curator's page.
             add_never_cache_headers(response)
             return response
-        state = getattr(request, "_kb_page_cache", None)
         if state is None:
             return response
         if state == PRIVATE or _for_this_visitor_only(request, response):

@@ -210,22 +210,46 @@ def test_unchanged_responses_are_answered_304(client):
         ).status_code
         == 304
     )
-    Finding.objects.filter(slug="finding-0").update(title="Changed")
+    # A save, as the admin makes: it starts a new content generation. (A bare
+    # QuerySet.update() would need practices.cache.content_changed(), since the
+    # answers are cached: tests/test_cache.py.)
+    finding = Finding.objects.get(slug="finding-0")
+    finding.title = "Changed"
+    finding.save()
     changed = client.get(
         "/api/v1/findings/finding-0/", HTTP_IF_NONE_MATCH=detail["ETag"]
     )
     assert changed.status_code == 200
+    assert changed.json()["title"] == "Changed"
 
 
 @override_settings(KB_API_THROTTLE_RATE="3/min")
 def test_anonymous_clients_are_throttled_with_retry_after(client):
     cache.clear()
-    for _ in range(3):
-        assert client.get("/api/v1/tags/").status_code == 200
-    refused = client.get("/api/v1/tags/")
+    # Four different answers, none of them cached yet: each reaches the view.
+    for size in range(1, 4):
+        assert client.get(f"/api/v1/tags/?page_size={size}").status_code == 200
+    refused = client.get("/api/v1/tags/?page_size=4")
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert "throttled" in refused.json()["detail"].lower()
+
+
+@override_settings(KB_API_THROTTLE_RATE="3/min")
+def test_answers_from_the_page_cache_are_not_throttled(client):
+    cache.clear()
+    f.make_practice(slug="cached")
+    answers = [client.get("/api/v1/practices/cached/") for _ in range(6)]
+    assert [a.status_code for a in answers] == [200] * 6
+    assert [a["X-KB-Cache"] for a in answers] == ["miss"] + ["hit"] * 5
+    # Two more requests reach the view, the third is one too many...
+    assert client.get("/api/v1/practices/").status_code == 200
+    assert client.get("/api/v1/tags/").status_code == 200
+    refused = client.get("/api/v1/practices/?page_size=1")
+    assert refused.status_code == 429
+    # ...and is not cached, while the cached answer is still given.
+    assert refused["X-KB-Cache"] == "bypass"
+    assert client.get("/api/v1/practices/cached/")["X-KB-Cache"] == "hit"
 
 
 def test_cors_is_open_for_reading_only(client):

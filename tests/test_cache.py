@@ -144,22 +144,43 @@ def practice(sweden):
     )
 
 
+@pytest.fixture
+def draft(sweden):
+    return make_practice(
+        "Train hotel staff",
+        slug="train-hotel-staff",
+        jurisdiction=sweden,
+        status=Status.DRAFT,
+    )
+
+
 # --- Served from the cache --------------------------------------------------------
 
 
+API_DETAIL = "/api/v1/practices/train-hotel-staff/"
+
+
 @pytest.mark.parametrize(
-    "url",
+    "url, shown",
     [
-        "/",
-        "/practices/",
-        "/practices/train-hotel-staff/",
-        "/tags/hotels/",
-        "/jurisdictions/sweden/",
-        "/search/?q=hotel",
+        # The practice ("Train": words may be marked on a search page).
+        ("/", "Train"),
+        ("/practices/", "Train"),
+        ("/practices/train-hotel-staff/", "Train"),
+        ("/tags/hotels/", "Train"),
+        ("/jurisdictions/sweden/", "Train"),
+        ("/search/?q=hotel", "Train"),
+        # The API: lists, a filtered list, details; and its reference page.
+        ("/api/v1/practices/", "Train hotel staff"),
+        ("/api/v1/practices/?tag=hotels&jurisdiction=sweden", "Train hotel staff"),
+        (API_DETAIL, "Train hotel staff"),
+        ("/api/v1/jurisdictions/sweden/", "Sweden"),
+        ("/api/v1/tags/", "hotels"),
+        ("/api/docs/", "API reference"),
     ],
 )
 def test_second_anonymous_visit_is_served_from_the_cache_without_queries(
-    anonymous, practice, url, django_assert_num_queries
+    anonymous, practice, url, shown, django_assert_num_queries
 ):
     practice.tags.add("hotels")
     first = page(anonymous, url)
@@ -170,8 +191,10 @@ def test_second_anonymous_visit_is_served_from_the_cache_without_queries(
 
     assert second["X-KB-Cache"] == "hit"
     assert second.content == first.content
-    assert "Train" in second.content.decode()  # the practice, words may be marked
-    assert second["Content-Type"] == first["Content-Type"]
+    assert shown in second.content.decode()
+    for header in ("Content-Type", "Content-Language", "ETag", "Vary"):
+        assert second.get(header) == first.get(header), header
+    assert "s-maxage" in second["Cache-Control"]
     # Sized, not chunked, like the page it was stored from.
     assert second["Content-Length"] == str(len(second.content))
 
@@ -313,13 +336,7 @@ def test_unpublishing_in_the_admin_removes_it_from_every_page_at_once(
     page(anonymous, "/tags/hotels/", status=404)  # its only record is a draft now
 
 
-def test_bulk_publish_and_unpublish_actions_show_at_once(anonymous, editor, sweden):
-    draft = make_practice(
-        "Train hotel staff",
-        slug="train-hotel-staff",
-        jurisdiction=sweden,
-        status=Status.DRAFT,
-    )
+def test_bulk_publish_and_unpublish_actions_show_at_once(anonymous, editor, draft):
     warm(anonymous, ["/practices/"])
 
     admin_action(editor, draft, "publish")
@@ -580,3 +597,117 @@ def test_a_page_cached_yesterday_shows_todays_access_date(
     response = page(anonymous, url)
     assert response["X-KB-Cache"] == "miss"
     assert "Accessed December 2, 2026" in response.content.decode()
+
+
+# --- The API, cached like the pages -------------------------------------------------
+
+
+def test_api_list_and_detail_show_a_publish_an_edit_and_an_unpublish_at_once(
+    anonymous, curator, editor, draft
+):
+    warm(anonymous, ["/api/v1/practices/"])
+    warm(anonymous, [API_DETAIL], status=404)
+
+    def titles():
+        results = page(anonymous, "/api/v1/practices/").json()["results"]
+        return [item["title"] for item in results]
+
+    workflow(editor, draft, "approve")
+    assert titles() == ["Train hotel staff"]
+    assert page(anonymous, API_DETAIL).json()["title"] == "Train hotel staff"
+    warm(anonymous, ["/api/v1/practices/", API_DETAIL])
+
+    admin_edit_published(curator, editor, draft, title="Train every hotel's staff")
+    assert titles() == ["Train every hotel's staff"]
+    assert page(anonymous, API_DETAIL).json()["title"] == "Train every hotel's staff"
+    warm(anonymous, ["/api/v1/practices/", API_DETAIL])
+
+    workflow(editor, draft, "unpublish", post="yes")
+    assert titles() == []
+    page(anonymous, API_DETAIL, status=404)
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/api/v1/practices/?cursor=nonsense", 400),
+        ("/api/v1/practices/?lang=xx", 400),
+        ("/api/v1/practices/not-published/", 404),
+    ],
+)
+def test_api_errors_are_never_cached(anonymous, practice, url, status):
+    for _ in range(2):
+        response = page(anonymous, url, status=status)
+        assert response["X-KB-Cache"] == "bypass"
+        assert "no-cache" in response["Cache-Control"]
+        assert "detail" in response.json()
+
+
+def test_a_client_that_takes_no_json_still_gets_406_after_a_cached_answer(
+    anonymous, practice
+):
+    warm(anonymous, ["/api/v1/practices/"])
+    refused = anonymous.get("/api/v1/practices/", headers={"accept": "text/html"})
+    assert refused.status_code == 406
+    # A browser's Accept takes anything (*/*): the shared answer.
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    shared = anonymous.get("/api/v1/practices/", headers={"accept": browser})
+    assert shared["X-KB-Cache"] == "hit"
+    # Asking for indented JSON gets its own answer, not the compact one.
+    indented = anonymous.get(
+        "/api/v1/practices/", headers={"accept": "application/json; indent=2"}
+    )
+    assert indented["X-KB-Cache"] == "miss"
+    assert indented.content != shared.content
+    assert indented.json() == shared.json()
+
+
+def test_the_api_language_comes_from_lang_only_and_each_has_its_own_answer(
+    anonymous, practice
+):
+    practice.title_fr = "Former le personnel hôtelier"
+    practice.save()
+    english = page(anonymous, API_DETAIL)
+    assert english.json()["title"] == "Train hotel staff"
+    # A French browser's preferences do not change the API's language (they would
+    # take it to /fr/ on the site, but the API has no language prefix).
+    for headers in ({"accept-language": "fr"}, {"cookie": "django_language=fr"}):
+        same = anonymous.get(API_DETAIL, headers=headers)
+        assert same["X-KB-Cache"] == "hit"
+        assert same.json()["title"] == "Train hotel staff"
+    french = page(anonymous, API_DETAIL + "?lang=fr")
+    assert french["X-KB-Cache"] == "miss"
+    assert french.json()["title"] == "Former le personnel hôtelier"
+    assert french["Content-Language"] == "fr"
+    assert page(anonymous, API_DETAIL + "?lang=fr")["X-KB-Cache"] == "hit"
+    assert english["Content-Language"] == "en"
+
+
+def test_cors_headers_are_given_on_a_cached_api_answer(anonymous, practice):
+    origin = {"origin": "https://notebook.example"}
+    first = anonymous.get("/api/v1/practices/", headers=origin)
+    hit = anonymous.get("/api/v1/practices/", headers=origin)
+    assert hit["X-KB-Cache"] == "hit"
+    assert hit["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in hit["Access-Control-Expose-Headers"]
+    assert "origin" in hit["Vary"].lower()
+    # Decided for each request, never taken from the stored answer.
+    plain = anonymous.get("/api/v1/practices/")
+    assert plain["X-KB-Cache"] == "hit"
+    assert "Access-Control-Allow-Origin" not in plain
+    assert plain.content == first.content
+
+
+def test_api_answers_to_a_curator_are_not_cached(anonymous, curator, practice):
+    response = page(curator, "/api/v1/practices/")
+    assert "X-KB-Cache" not in response
+    assert "no-store" in response["Cache-Control"]
+    assert page(anonymous, "/api/v1/practices/")["X-KB-Cache"] == "miss"
+
+
+def test_the_api_schema_keeps_its_own_five_minute_caching(anonymous, db):
+    # Built once per process from the code, not the content: browsers may keep it.
+    for _ in range(2):
+        response = page(anonymous, "/api/schema/")
+        assert response["X-KB-Cache"] == "bypass"
+        assert response["Cache-Control"] == "public, max-age=300"

@@ -1,5 +1,6 @@
 """Two app servers behind one PostgreSQL and one Redis: a curator's edit, unpublish
-and publish through one server shows at once on the other, whose cache was warm.
+and publish through one server shows at once on the other, whose cache was warm
+(pages and the API's answers alike).
 
 Starts two gunicorn servers with production settings on a database of its own
 (created, migrated and loaded here, dropped afterwards) and a Redis key prefix of
@@ -7,6 +8,7 @@ its own (deleted afterwards). Runs when DATABASE_URL points at PostgreSQL and Re
 answers at REDIS_URL (default redis://127.0.0.1:6379/0); skips otherwise.
 """
 
+import json
 import os
 import re
 import secrets
@@ -144,10 +146,11 @@ def test_change_through_one_server_shows_at_once_on_the_other(site, servers):
     a, b = (Browser(server.url) for server in servers)
     pk, slug, title = published_practice(site)
     detail = f"/practices/{urllib.parse.quote(slug)}/"
+    api = f"/api/v1/practices/{urllib.parse.quote(slug)}/"
 
     # Both servers' cache is warm: the page comes from Redis, not the database.
     for browser in (a, b):
-        for path in (detail, "/practices/"):
+        for path in (detail, "/practices/", api):
             browser.get(path)
             status, headers, html = browser.get(path)
             assert status == 200
@@ -183,6 +186,7 @@ def test_change_through_one_server_shows_at_once_on_the_other(site, servers):
     assert title not in html
     assert headers["ETag"] != before_headers["ETag"]
     assert "Edited on server A" in b.get("/practices/")[2]
+    assert json.loads(b.get(api)[2])["title"] == "Edited on server A"
 
     # Unpublished through A: gone from B at once.
     changelist = "/admin/practices/bestpractice/"
@@ -203,6 +207,7 @@ def test_change_through_one_server_shows_at_once_on_the_other(site, servers):
 
     action("unpublish")
     assert b.get(detail)[0] == 404
+    assert b.get(api)[0] == 404
     assert "Edited on server A" not in b.get("/practices/")[2]
 
     # Published again through A: back on B at once.

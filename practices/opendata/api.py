@@ -1,21 +1,19 @@
 """The read-only REST API (/api/v1/): published records only, filtered by the same
 FilterSets as the list pages and exports, paged with a cursor, JSON only.
 
-Every response carries an ETag and Last-Modified (the content generation's time,
-practices/cache.py), so a client revalidating gets a 304; anonymous clients are
-throttled (KB_API_THROTTLE_RATE) with a 429 and Retry-After. Each list and detail
-loads in a fixed number of queries whatever the number of rows (tests pin them).
+Its answers are cached like the public pages (practices/cache.py): stored under
+the content generation, so never stale, with an ETag and Last-Modified (a client
+revalidating gets a 304) and `X-KB-Cache`. Anonymous clients are throttled
+(KB_API_THROTTLE_RATE) with a 429 and Retry-After; an answer from the cache never
+reaches the view and so is not counted (see AnonymousThrottle). Each list and
+detail loads in a fixed number of queries whatever the number of rows (tests pin
+them).
 """
-
-import hashlib
-import time
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -25,7 +23,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from .. import languages, selectors
-from ..cache import generation, generation_changed_at
 from ..models import (
     BestPractice,
     Finding,
@@ -50,7 +47,13 @@ MAX_PAGE_SIZE = 200
 
 class AnonymousThrottle(AnonRateThrottle):
     """Requests per client address; the rate is read when each request comes in,
-    so a setting changed at run time (or in a test) applies at once."""
+    so a setting changed at run time (or in a test) applies at once.
+
+    Only requests that reach a view are counted: the page cache answers the others
+    before the view (and DRF) runs, at about the cost of serving a static file. The
+    throttle is there to protect the database, which those answers do not touch,
+    so a client over its rate still gets whatever is cached, and 429 for the rest.
+    """
 
     def __init__(self):  # the parent reads the rate once, at class level
         pass
@@ -225,25 +228,15 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return super().paginate_queryset(queryset)
 
     def finalize_response(self, request, response, *args, **kwargs):
+        # Caching and validators (ETag, Last-Modified, Cache-Control, 304s) are the
+        # page cache's, as for the pages: practices/cache.py.
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
-            return response
-        # Rendered here so the validators can hash the body; DRF's own render
-        # step then finds it done.
+        if response.status_code == 200:
+            response["Content-Language"] = languages.content_language()
+        # Rendered here, in the language dispatch activated: Django would render
+        # it later, in the page's (English), and lazy texts would follow that.
         response.render()
-        etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
-        changed = int(generation_changed_at(generation()))
-        # Within the second of a change a second change would carry the same
-        # date; the ETag covers that second (as for the pages).
-        last_modified = changed if changed < int(time.time()) else None
-        response["ETag"] = etag
-        response["Content-Language"] = languages.content_language()
-        if last_modified is not None:
-            response["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, public=True, max_age=0)
-        return get_conditional_response(
-            request, etag=etag, last_modified=last_modified, response=response
-        )
+        return response
 
 
 def _list_docs(noun, filtered=True):
