@@ -39,7 +39,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from .languages import content_language
+from .languages import content_language, is_translated, language_of
 from .models import (
     BestPractice,
     Finding,
@@ -542,6 +542,20 @@ class Hit:
     context: str
     # Found by the misspelling pass, not by the words themselves.
     similar: bool = False
+    # The language of the title and of the excerpt where it is not the page's (an
+    # untranslated text shown in English), else "".
+    title_lang: str = ""
+    excerpt_lang: str = ""
+
+
+def _shown_lang(record, name):
+    """The language field `name` of `record` is shown in, when it is a translated
+    field shown in another language than the page's; else "" (names and titles
+    of sources stay as written, in no particular language)."""
+    if not is_translated(record, name):
+        return ""
+    language = language_of(record, name)
+    return "" if language == content_language() else language
 
 
 def _hit(spec, record, words, similar=False):
@@ -553,6 +567,8 @@ def _hit(spec, record, words, similar=False):
         excerpt=highlight(excerpt(body, words), words),
         context=str(jurisdiction) if jurisdiction else "",
         similar=similar,
+        title_lang=_shown_lang(record, spec.title),
+        excerpt_lang=_shown_lang(record, spec.body[0]) if spec.body else "",
     )
 
 

@@ -326,3 +326,26 @@ def test_an_update_in_code_changes_the_original_that_search_reads(db):
             [practice.pk],
         )
         assert cursor.fetchone() == ("Helpline", "Helpline")
+
+
+def test_list_items_and_search_hits_shown_in_english_say_so(client, translated):
+    """A list item or search hit whose text falls back to English carries
+    lang="en" (screen readers switch voice), as record pages do; a translated one
+    is in the page's language."""
+    spanish_list = page(client, "/es/practices/")
+    assert (
+        '<h3 class="item-title" lang="en"><a href="/es/practices/'
+        f'{translated.slug}/">Train hotel staff' in spanish_list
+    )
+    assert '<span lang="en">Hotels should train their staff' in spanish_list
+    french_list = page(client, "/fr/practices/")
+    assert f'<h3 class="item-title"><a href="/fr/practices/{translated.slug}/">' in (
+        french_list
+    )
+    assert '<span lang="en">' not in french_list
+
+    spanish_hits = page(client, "/es/search/?q=hotel")
+    assert '<h3 class="item-title" lang="en">' in spanish_hits
+    assert '<p lang="en">' in spanish_hits
+    english_hits = page(client, "/search/?q=hotel")
+    assert 'lang="en"' not in english_hits.split("<main", 1)[1]
