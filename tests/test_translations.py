@@ -349,3 +349,22 @@ def test_list_items_and_search_hits_shown_in_english_say_so(client, translated):
     assert '<p lang="en">' in spanish_hits
     english_hits = page(client, "/search/?q=hotel")
     assert 'lang="en"' not in english_hits.split("<main", 1)[1]
+
+
+def test_a_french_list_sorts_untranslated_records_among_the_translated(
+    client, translated
+):
+    """By the title the page shows: the French where there is one, else the
+    English, not every untranslated record after the translated ones."""
+    make_practice("Zebra crossings for survivors")
+    make_practice("Awareness in airports")
+    html = page(client, "/fr/practices/?sort=title")
+    order = [
+        html.index(title)
+        for title in (
+            "Awareness in airports",
+            FRENCH_TITLE.replace("'", "&#x27;"),
+            "Zebra crossings for survivors",
+        )
+    ]
+    assert order == sorted(order)

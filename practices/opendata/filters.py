@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import django_filters as df
 from django import forms
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.plumbing import build_array_type, build_basic_type
@@ -30,6 +32,7 @@ from ..models import (
     Theme,
 )
 from ..selectors import within
+from ..translation import TRANSLATED_FIELDS
 
 MAX_TAGS = 10
 MAX_TEXT = 200
@@ -296,8 +299,24 @@ class RecordFilterSet(df.FilterSet):
         matches first when words are given and no sort is chosen."""
         values = self.values()
         if values.get("sort") or not values.get("q"):
-            return self.qs.order_by(*self.SORTS[self.sort_key()].ordering)
+            ordering = self.SORTS[self.sort_key()].ordering
+            return self.qs.order_by(*map(self.in_page_language, ordering))
         return self.qs
+
+    def in_page_language(self, term):
+        """An ordering term as the page reads it: a translated field by its text in
+        the page's language, or the original where it is not translated, so an
+        untranslated record sorts among the others, not all of them together."""
+        name = term.lstrip("-")
+        language = languages.content_language()
+        if language == languages.ORIGINAL or name not in TRANSLATED_FIELDS.get(
+            self.qs.model, ()
+        ):
+            return term
+        shown = Coalesce(
+            NullIf(f"{name}_{language}", Value("")), f"{name}_{languages.ORIGINAL}"
+        )
+        return shown.desc() if term.startswith("-") else shown.asc()
 
     def api_ordering(self):
         return self.SORTS[self.sort_key()].api_ordering
