@@ -289,3 +289,22 @@ def test_a_save_while_the_pending_change_is_being_read_is_not_overwritten(
     assert response.status_code == 200  # both changed it: shown, nothing saved
     assert "Alice&#x27;s words" in response.content.decode()
     assert PendingChange.objects.get().data["discussion"] == ["First. Alice's words."]
+
+
+def test_the_same_curator_in_two_tabs_is_told_of_their_other_tab(alice):  # noqa: F811
+    """Not "alice also changed Title" to alice herself."""
+    practice = make_practice(status=DRAFT, title="Original title")
+    url = change_url(practice)
+    first_tab, second_tab = (
+        admin_form_data(alice.get(url)),
+        admin_form_data(alice.get(url)),
+    )
+    alice.post(url, first_tab | {"title": "First tab's title"})
+    page = alice.post(url, second_tab | {"title": "Second tab's title"}).content
+    page = page.decode()
+    assert (
+        "Your changes were NOT saved yet: your other tab or window also changed "
+        "Title" in page
+    )
+    assert "Your other tab or window changed this too." in page
+    assert "alice also changed" not in page

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -279,7 +280,14 @@ class RecordAdmin(SimpleHistoryAdmin):
             for formset_class, inline in self.get_formsets_with_inlines(request, obj)
         }
         result = merge(fields, prefixes, base, theirs, yours)
-        who = last_editor(obj) or gettext("a colleague")
+        editor = last_editor(obj)
+        if editor is not None and editor == request.user:
+            # The same curator, saving from two tabs: not "cur also changed…".
+            who = gettext("your other tab or window")
+        else:
+            who = editor or gettext("a colleague")
+        # At the start of a sentence: a phrase is capitalised, a name left as it is.
+        who_first = who if editor is not None and who == editor else capfirst(who)
         if result.rows_conflict:
             # Inline rows are not merged field by field: refuse as before (the
             # curator's input stays in the form) and say why.
@@ -305,7 +313,7 @@ class RecordAdmin(SimpleHistoryAdmin):
         merged["loaded_values"] = snapshot_sign(obj, current, theirs)
         if result.conflicts:
             request._kb_merge_conflicts = {
-                name: (who, value) for name, value in result.conflicts.items()
+                name: (who_first, value) for name, value in result.conflicts.items()
             }
             labels = [str(fields[name].label or name) for name in result.conflicts]
             self.message_user(
@@ -336,7 +344,7 @@ class RecordAdmin(SimpleHistoryAdmin):
                     "merged with theirs, keeping their changes to %(fields)s."
                 )
                 % {
-                    "who": who,
+                    "who": who_first,
                     "record": self.model._meta.verbose_name,
                     "fields": ", ".join(str(name) for name in result.taken),
                 },
