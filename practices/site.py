@@ -7,6 +7,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.core.exceptions import DisallowedHost
 from django.http import FileResponse
 
 # The scheme and host of the request being answered (set by SiteURLMiddleware),
@@ -28,7 +29,11 @@ class _Origin:
 
     def __str__(self):
         if self.value is None:
-            self.value = request_origin(self.request)
+            try:
+                self.value = request_origin(self.request)
+            except DisallowedHost:
+                # A forged Host header: its 400 page must not point at it.
+                self.value = FALLBACK
         return self.value
 
 
