@@ -33,9 +33,15 @@ serve: $(STAMP) $(CATALOGUES)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_content
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
+# The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL), in two
+# runs: the tests without a browser spread over every core (pytest-xdist, -n auto),
+# then the browser tests and audits alone, one at a time (Chromium and Lighthouse
+# measure pages; a second test competing for the cores would make them flaky). The
+# two -m expressions complement each other, so together they run every test.
+# PYTEST_ARGS (options such as -x) goes to both runs.
 test: $(STAMP) $(CATALOGUES) audit-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 # The HTML checker and Lighthouse need npm; without it their audits are skipped
 # (and say so), the rest of the suite runs.
@@ -53,8 +59,8 @@ test-browser: $(STAMP) $(CATALOGUES) node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
-test-postgres: $(STAMP) $(CATALOGUES)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kb} $(BIN)/python -m pytest
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kb} $(MAKE) --no-print-directory test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -41,12 +41,14 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("faults")]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _translations_compiled():
+def pytest_sessionstart(session):
     """The interface's catalogues compiled, as `make install` does, when a .po
-    file is newer than its .mo (a pytest run straight after editing one)."""
+    file is newer than its .mo (a pytest run straight after editing one). Only in
+    the process that starts the run: under pytest-xdist (-n) its workers would
+    otherwise write the same .mo files at once while the other reads them."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker
+        return
     from django.conf import settings
-    from django.core.management import call_command
 
     for locale_dir in settings.LOCALE_PATHS:
         for po in Path(locale_dir).glob("*/LC_MESSAGES/django.po"):
