@@ -16,10 +16,14 @@ def _int(name, default):
 wsgi_app = "kb.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Sync workers with a few threads each: pages are short database reads, and
-# threads let a worker wait on PostgreSQL without blocking the others.
+# Sync workers, one request at a time each, behind the proxy that buffers slow
+# clients (docs/deployment.md). Rendering a page is mostly Python: two threads in
+# one worker wait on each other for the interpreter, and at 100,000 practices a
+# second thread halved the uncached pages' throughput and doubled their 99th
+# percentile (bench/README.md, fourth round). GUNICORN_THREADS > 1 gives
+# threaded workers for a server without a buffering proxy.
 workers = _int("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 8))
-threads = _int("GUNICORN_THREADS", 2)
+threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 
 # A request taking longer than this is stuck; the worker is killed and restarted.

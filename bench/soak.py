@@ -402,7 +402,7 @@ def report(figures, failed):
         f"# Soak {datetime.datetime.now():%Y-%m-%d %H:%M}",
         "",
         f"Commit {commit}; {platform.node()}, {subprocess.getoutput('nproc')} cores; "
-        "2 gunicorn servers (2 workers × 2 threads each, no worker recycling), one "
+        "2 gunicorn servers (2 sync workers each, no worker recycling), one "
         "PostgreSQL and one Redis of its own on loopback; `bench/soak.py "
         f"--duration {figures['requested_s']}` (ran {figures['duration_s']} s).",
         "",

@@ -169,6 +169,19 @@ def test_gunicorn_config_reads_workers_and_threads_from_the_environment():
     assert config["wsgi_app"] == "kb.wsgi:application"
 
 
+def test_gunicorn_runs_sync_workers_unless_told_otherwise():
+    code = (
+        "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
+        "print(c['threads'], c['worker_class'])"
+    )
+    env = {k: v for k, v in production_env().items() if k != "GUNICORN_THREADS"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "sync"]
+
+
 def test_review_interval_comes_from_the_environment():
     env = production_env(KB_REVIEW_INTERVAL_DAYS="180")
     assert settings_under(env, "KB_REVIEW_INTERVAL_DAYS") == {
