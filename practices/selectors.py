@@ -261,9 +261,7 @@ def country_facets(queryset):
         return countries
 
     if _is_everything_published(queryset):
-        return counts_cached(
-            f"countries:{queryset.model._meta.label_lower}", compute
-        )
+        return counts_cached(f"countries:{queryset.model._meta.label_lower}", compute)
     return compute()
 
 
