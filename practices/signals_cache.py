@@ -25,9 +25,11 @@ from django.db.models.signals import (
     pre_save,
 )
 from django.dispatch import receiver
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from .cache import content_changed, generation_bump
 from .curation_models import ImportRecord, Suggestion
+from .languages import CONTENT_LANGUAGES
 from .models import (
     BestPractice,
     Citation,
@@ -74,10 +76,11 @@ def _is_content(model):
 def _counted_fields(model):
     """The attnames of `model`'s columns that a count may read: all but its text
     (every language's column of a translated field) and its bookkeeping."""
-    text = set()
-    for name in TRANSLATED_FIELDS.get(model, ()):
-        text.add(name)
-        text.update(f.name for f in model._meta.fields if f.name.startswith(name + "_"))
+    text = {
+        column
+        for name in TRANSLATED_FIELDS.get(model, ())
+        for column in (name, *(localized(name, code) for code in CONTENT_LANGUAGES))
+    }
     return tuple(
         f.attname
         for f in model._meta.concrete_fields
@@ -103,10 +106,16 @@ def remember_counted_values(sender, instance, raw, using, **kwargs):
     instance.kb_counted_before = list(row) if row is not None else None
 
 
+def _is_uncounted(model):
+    # A history row (simple_history's models name the model they record), or a
+    # row no count reads.
+    return getattr(model, "instance_type", None) is not None or issubclass(
+        model, UNCOUNTED_MODELS
+    )
+
+
 def _may_change_counts(sender, instance, created, raw):
-    if getattr(sender, "instance_type", None) is not None:  # a history row
-        return False
-    if issubclass(sender, UNCOUNTED_MODELS):
+    if _is_uncounted(sender):
         return False
     if sender in TEXT_EDITABLE and not created and not raw:
         before = getattr(instance, "kb_counted_before", None)
@@ -125,10 +134,7 @@ def content_saved(sender, instance, created, raw, using, **kwargs):
 @receiver(post_delete, dispatch_uid="kb_cache_post_delete")
 def content_deleted(sender, instance, using, **kwargs):
     if _is_content(sender):
-        uncounted = getattr(sender, "instance_type", None) is not None or issubclass(
-            sender, UNCOUNTED_MODELS
-        )
-        content_changed(using, counts=not uncounted)
+        content_changed(using, counts=not _is_uncounted(sender))
 
 
 @receiver(m2m_changed, dispatch_uid="kb_cache_m2m_changed")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from modeltranslation.utils import build_localized_fieldname
 from taggit.models import Tag
 
 from .. import languages, search
@@ -314,7 +315,8 @@ class RecordFilterSet(df.FilterSet):
         ):
             return term
         shown = Coalesce(
-            NullIf(f"{name}_{language}", Value("")), f"{name}_{languages.ORIGINAL}"
+            NullIf(build_localized_fieldname(name, language), Value("")),
+            build_localized_fieldname(name, languages.ORIGINAL),
         )
         return shown.desc() if term.startswith("-") else shown.asc()
 
