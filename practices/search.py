@@ -17,6 +17,7 @@ and triggers, ranked by matches in the title or tags first, then bm25.
 """
 
 import difflib
+import functools
 import operator
 import re
 import unicodedata
@@ -31,8 +32,17 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db import connection, router, transaction
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import CombinedExpression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -67,6 +77,8 @@ SUGGESTION_CUTOFF = 0.75
 # pg_trgm's word similarity above which a title's word is considered (PostgreSQL).
 WORD_SIMILARITY = 0.5
 RESULTS_PER_KIND = 20
+# Left out of excerpts: Markdown's emphasis, headings, quotes and code.
+MARKUP_CHARACTERS = str.maketrans("", "", "*_#>`")
 # How many records of each part of the window are ranked (PostgreSQL, stored-vector
 # kinds): ranking every match of a common word read tens of thousands of rows at
 # 100,000 practices (bench/README.md, "Uncached search").
@@ -211,7 +223,12 @@ def query_words(q):
 
 def _query(q):
     """The PostgreSQL query for `q`, or None when no word counts."""
-    groups = query_words(q)
+    return tsquery(query_words(q))
+
+
+def tsquery(groups):
+    """The PostgreSQL query for word groups (`query_words`), or None when there
+    are none."""
     if not groups:
         return None
 
@@ -320,6 +337,10 @@ def exact_matches(queryset, q):
     query = _query(q)
     if query is None:
         return queryset.none()
+    return _exact_matches_postgres(queryset, query)
+
+
+def _exact_matches_postgres(queryset, query):
     spec = SPEC_BY_MODEL[queryset.model]
     vector_or_column = stored_or_computed_vector(spec)
     if has_stored_vector(spec.model):
@@ -373,15 +394,90 @@ def similar_matches(queryset, q):
     )
 
 
+# The kinds whose hits name their jurisdiction.
+PLACED = (BestPractice, Initiative, Finding, Organization)
+
+
 def _searchable(spec):
     queryset = originals(spec.model.objects.published())
-    if spec.model in (BestPractice, Initiative, Finding, Organization):
+    if spec.model in PLACED:
         # Each hit names its jurisdiction (an organization's was one query per
-        # hit, up to 20 more queries per search).
-        queryset = queryset.select_related("jurisdiction")
+        # hit, up to 20 more queries per search): a column of the search's query.
+        # A subquery, not a join: PostgreSQL reads it for the page of hits only,
+        # after ranking, not for every candidate.
+        queryset = queryset.annotate(
+            place=Subquery(
+                Jurisdiction.objects.filter(pk=OuterRef("jurisdiction_id")).values(
+                    "name"
+                )
+            )
+        )
     if has_stored_vector(spec.model):
         queryset = queryset.defer("search_vector")
     return queryset
+
+
+def best_matches(specs, q):
+    """For each of `specs`, its best RESULTS_PER_KIND public records matching
+    `q` (the order of `exact_matches`).
+
+    On PostgreSQL each kind's query is compiled once per language and shape of
+    query (how many words, how many forms of each) and then run with the words
+    as parameters: building the ORM query took 14 ms a search, more than a third
+    of it (bench/README.md, "Search's compiled queries").
+    """
+    if not is_postgres():
+        return [
+            list(exact_matches(_searchable(spec), q)[:RESULTS_PER_KIND])
+            for spec in specs
+        ]
+    groups = query_words(q)
+    if not groups:
+        return [[] for _ in specs]
+    words = [form for forms in groups for form in forms]
+    shape = tuple(len(forms) for forms in groups)
+    found = []
+    for spec in specs:
+        alias = router.db_for_read(spec.model)
+        sql, slots = _compiled_best_matches(
+            alias, spec.model, content_language(), shape
+        )
+        params = [words[value] if is_word else value for is_word, value in slots]
+        found.append(list(spec.model.objects.db_manager(alias).raw(sql, params)))
+    return found
+
+
+# Stand-ins for the query's words while its SQL is compiled (`best_matches`):
+# found again among the compiled query's parameters, where the words go.
+SENTINEL = "kbsearchword{}"
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled_best_matches(alias, model, language, shape):
+    """(SQL, parameter slots) of `model`'s best matches for a query of `shape`:
+    each slot is (True, index of the word) or (False, the parameter itself).
+    `language` is part of the key: French and Spanish pages search their
+    translations too."""
+    spec = SPEC_BY_MODEL[model]
+    sentinels, groups, index = {}, [], 0
+    for size in shape:
+        group = []
+        for _ in range(size):
+            sentinels[SENTINEL.format(index)] = index
+            group.append(SENTINEL.format(index))
+            index += 1
+        groups.append(group)
+    queryset = _exact_matches_postgres(_searchable(spec).using(alias), tsquery(groups))[
+        :RESULTS_PER_KIND
+    ]
+    sql, params = queryset.query.sql_with_params()
+    slots = tuple(
+        (True, sentinels[p]) if isinstance(p, str) and p in sentinels else (False, p)
+        for p in params
+    )
+    if {value for is_word, value in slots if is_word} != set(sentinels.values()):
+        raise ValueError(f"A word of the query is not a parameter of {model}'s search")
+    return sql, slots
 
 
 def _postgres_words_like(word):
@@ -500,17 +596,17 @@ def search(q):
     if not q:
         return Results()
     found = [
-        (spec, list(exact_matches(_searchable(spec), q)[:RESULTS_PER_KIND]), [])
-        for spec in SPECS
+        (spec, records, [])
+        for spec, records in zip(SPECS, best_matches(SPECS, q), strict=True)
     ]
     suggestion = ""
     if not any(records for _, records, _ in found):
         suggestion = did_you_mean(q)
         if suggestion:
-            for spec, _, similar in found:
-                similar.extend(
-                    exact_matches(_searchable(spec), suggestion)[:RESULTS_PER_KIND]
-                )
+            for (_, _, similar), records in zip(
+                found, best_matches(SPECS, suggestion), strict=True
+            ):
+                similar.extend(records)
     # A suggestion that found something is the better help: no trigram pass then.
     if is_postgres() and not any(records or similar for _, records, similar in found):
         for spec, _, similar in found:
@@ -560,12 +656,11 @@ def _shown_lang(record, name):
 
 def _hit(spec, record, words, similar=False):
     body = " ".join(str(getattr(record, field) or "") for field in spec.body).strip()
-    jurisdiction = getattr(record, "jurisdiction", None)
     return Hit(
         record=record,
         title=highlight(getattr(record, spec.title), words),
         excerpt=highlight(excerpt(body, words), words),
-        context=str(jurisdiction) if jurisdiction else "",
+        context=getattr(record, "place", None) or "",
         similar=similar,
         title_lang=_shown_lang(record, spec.title),
         excerpt_lang=_shown_lang(record, spec.body[0]) if spec.body else "",
@@ -574,7 +669,9 @@ def _hit(spec, record, words, similar=False):
 
 def excerpt(text, words, length=240):
     """About `length` characters of `text` around the first matched word."""
-    text = re.sub(r"\s+", " ", re.sub(r"[*_#>`]", "", text or "")).strip()
+    # Markup characters dropped and whitespace collapsed (str methods: a regular
+    # expression over every hit's whole body was a tenth of a search).
+    text = " ".join((text or "").translate(MARKUP_CHARACTERS).split())
     if len(text) <= length:
         return text
     lowered = text.lower()
@@ -591,14 +688,22 @@ def highlight(text, words):
     """Escape `text`, then wrap each matched word in <mark>. Escaping first means
     nothing in the record can become markup."""
     escaped = escape(text or "")
+    pattern = _marking(tuple(words))
+    if pattern is None:
+        return mark_safe(escaped)  # escaped just above
+    return mark_safe(pattern.sub(_mark, escaped))  # only <mark> added to escaped text
+
+
+@functools.lru_cache(maxsize=64)
+def _marking(words):
+    # The same words mark every hit of a search: worked out once.
     words = [escape(w) for w in words if w]
     if not words:
-        return mark_safe(escaped)  # escaped just above
+        return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # Entities the escaping made (&amp;) are matched first and kept whole.
-    pattern = re.compile(rf"(&#?\w+;)|({alternatives})", re.IGNORECASE)
+    return re.compile(rf"(&#?\w+;)|({alternatives})", re.IGNORECASE)
 
-    def wrap(match):
-        return match.group(1) or f"<mark>{match.group(2)}</mark>"
 
-    return mark_safe(pattern.sub(wrap, escaped))  # only <mark> added to escaped text
+def _mark(match):
+    return match.group(1) or f"<mark>{match.group(2)}</mark>"

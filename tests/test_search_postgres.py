@@ -122,3 +122,40 @@ def test_the_search_indexes_serve_the_query():
         plan = queryset.explain()
     assert "bestpractice_search_gin" in plan
     assert "bestpractice_trgm_gin" in plan
+
+
+def test_compiled_search_finds_what_the_orm_query_finds(client):
+    """The search page runs each kind's query compiled once per shape of query,
+    with the words as parameters: it finds, and orders, what the ORM query does,
+    for queries of every shape, and one query's words never leak into another's."""
+    place = f.make_jurisdiction("Gothenburg harbour", slug="gothenburg-harbour")
+    f.make_practice("Hotline for victims", jurisdiction=place, tags=["hotlines"])
+    phone = f.make_practice(
+        "Answer the phone", recommendation="Run a hotline all night."
+    )
+    f.make_practice("Child labour audits", recommendation="Audit the children's work.")
+    f.make_initiative("Hotline of the harbour", jurisdiction=place)
+    f.make_source("Hotlines in practice", description="Labour and children.")
+    f.make_organization("Hotline NGO", jurisdiction=place)
+    for q in ["hotline", "hotline night", "children labour", "victims", "harbour"]:
+        expected = [
+            [
+                r.pk
+                for r in search.exact_matches(search._searchable(spec), q)[
+                    : search.RESULTS_PER_KIND
+                ]
+            ]
+            for spec in search.SPECS
+        ]
+        found = search.best_matches(search.SPECS, q)
+        assert [[r.pk for r in records] for records in found] == expected, q
+        assert any(expected), q
+    hits = {
+        str(h.record): h.context
+        for g in search.search("hotline").groups
+        for h in g["hits"]
+    }
+    # Each hit names its place, read by the same query.
+    assert hits["Hotline for victims"] == "Gothenburg harbour"
+    assert hits["Hotline NGO"] == "Gothenburg harbour"
+    assert hits["Answer the phone"] == phone.jurisdiction.name
