@@ -117,7 +117,7 @@ YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 
 def search_vector_field():
     """The record's weighted full-text vector, stored so that search ranks without
-    recomputing it. On PostgreSQL a trigger (migration 0004) fills it on every
+    recomputing it. On PostgreSQL a trigger (migrations 0004, 0016) fills it on every
     insert and update, whatever writes the row; elsewhere it stays empty. Not
     serialized (dumps and fixtures leave it out) and not kept in history."""
     return SearchVectorField(null=True, editable=False, serialize=False)
@@ -291,6 +291,7 @@ class Source(Publishable):
         help_text="Where in the reporting work: a chapter or section heading.",
     )
     description = models.TextField(blank=True, help_text="Markdown.")
+    search_vector = search_vector_field()
 
     # `history`: registered in translation.py, once the translated fields exist.
 

@@ -44,6 +44,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import CombinedExpression, RawSQL
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -467,10 +468,11 @@ def _compiled_best_matches(alias, model, language, shape):
             group.append(SENTINEL.format(index))
             index += 1
         groups.append(group)
-    queryset = _exact_matches_postgres(_searchable(spec).using(alias), tsquery(groups))[
-        :RESULTS_PER_KIND
-    ]
-    sql, params = queryset.query.sql_with_params()
+    with translation.override(language):
+        queryset = _exact_matches_postgres(
+            _searchable(spec).using(alias), tsquery(groups)
+        )[:RESULTS_PER_KIND]
+        sql, params = queryset.query.sql_with_params()
     slots = tuple(
         (True, sentinels[p]) if isinstance(p, str) and p in sentinels else (False, p)
         for p in params

@@ -90,7 +90,7 @@ for _model, _fields in TRANSLATED_FIELDS.items():
 
 simple_history.register(Jurisdiction)
 simple_history.register(Organization)
-simple_history.register(Source)
+simple_history.register(Source, excluded_fields=["search_vector"])
 simple_history.register(Quotation)
 simple_history.register(
     Initiative, excluded_fields=["search_vector"], bases=[TagsAndSnapshotHistory]

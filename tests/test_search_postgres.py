@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from practices import search
-from practices.models import BestPractice
+from practices.models import BestPractice, Source
 from tests import factories as f
 
 pytestmark = [
@@ -159,3 +159,29 @@ def test_compiled_search_finds_what_the_orm_query_finds(client):
     assert hits["Hotline for victims"] == "Gothenburg harbour"
     assert hits["Hotline NGO"] == "Gothenburg harbour"
     assert hits["Answer the phone"] == phone.jurisdiction.name
+
+
+def test_a_source_is_found_by_its_words_as_last_saved(client):
+    """Sources keep a stored vector, as practices do (migration 0016): its
+    trigger follows every save, and their search ranks through its indexes."""
+    source = f.make_source("Field manual", description="On running hotlines.")
+
+    def found(q):
+        return [
+            str(h.record)
+            for g in search.search(q).groups
+            for h in g["hits"]
+            if isinstance(h.record, Source)
+        ]
+
+    assert found("hotline") == ["Field manual"]
+    source.description = "On running shelters."
+    source.save()
+    assert found("hotline") == []
+    assert found("shelter") == ["Field manual"]
+    queryset = search.exact_matches(Source.objects.all(), "manual")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "source_title_gin" in plan
+    assert "source_search_gin" in plan
