@@ -18,6 +18,14 @@ pytestmark = [
 ]
 
 
+def plan_without_seqscan(queryset):
+    """The query's plan when PostgreSQL may not scan whole tables: on tables this
+    small it would, and the plan would not show which indexes serve the search."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return queryset.explain()
+
+
 def test_a_title_match_ranks_above_a_body_match(client):
     f.make_practice("Hotline for victims", recommendation="Answer every call.")
     f.make_practice(
@@ -87,9 +95,7 @@ def test_no_similar_words_when_exact_matches_fill_a_page(client):
 def test_the_rank_window_is_read_through_the_title_and_tag_indexes():
     f.make_practice("Task forces", tags=["task force"])
     queryset = search.exact_matches(BestPractice.objects.all(), "task")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
+    plan = plan_without_seqscan(queryset)
     assert "bestpractice_title_gin" in plan
     assert "taggit_tag_name_search_gin" in plan
     assert "bestpractice_search_gin" in plan
@@ -117,9 +123,7 @@ def test_the_search_indexes_serve_the_query():
     # Without the status filter, so the plan shows what serves the search condition
     # itself (on a table this small PostgreSQL would otherwise scan by status).
     queryset = search.matching(BestPractice.objects.all(), "task")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
+    plan = plan_without_seqscan(queryset)
     assert "bestpractice_search_gin" in plan
     assert "bestpractice_trgm_gin" in plan
 
@@ -180,8 +184,6 @@ def test_a_source_is_found_by_its_words_as_last_saved(client):
     assert found("hotline") == []
     assert found("shelter") == ["Field manual"]
     queryset = search.exact_matches(Source.objects.all(), "manual")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
+    plan = plan_without_seqscan(queryset)
     assert "source_title_gin" in plan
     assert "source_search_gin" in plan
