@@ -182,6 +182,15 @@ else:
             "LOCATION": "kb",
         }
     }
+# Rendered parts of pages (practices/templatetags/kb_fragments.py), in each
+# process's memory: their keys hold everything they show, so they are never stale
+# and need no invalidation, and a hit costs no round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kb-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": env_int("KB_FRAGMENT_CACHE_ENTRIES", 10_000)},
+}
 
 # Page cache (practices/cache.py): seconds a page is kept (0 turns it off), and
 # what a CDN in front is told (s-maxage, stale-while-revalidate).

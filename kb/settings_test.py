@@ -15,7 +15,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "tests",
-    }
+    },
+    # Kept as in production, and never cleared between tests: a key that missed
+    # something a part shows would show an earlier test's content.
+    "fragments": CACHES["fragments"],  # noqa: F405
 }
 # Tests run without collectstatic; the manifest storage is tested on its own.
 STORAGES = {

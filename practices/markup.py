@@ -5,6 +5,7 @@ allow-list of tags and attributes and only http(s) and mailto links, so a curato
 `<script>` or `javascript:` link can never run on a public page.
 """
 
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -41,8 +42,16 @@ def render_markdown(text):
     """Markdown → sanitized HTML, safe to put on a public page."""
     if not text:
         return mark_safe("")
+    return mark_safe(_sanitized_html(text))  # sanitized by nh3
+
+
+# A pure function of the text, and Python-Markdown is slow: a practice's
+# discussion was a fifth of its page's render (bench/README.md, fifth round). The
+# texts a process shows most are remembered, a few megabytes at most.
+@functools.lru_cache(maxsize=1024)
+def _sanitized_html(text):
     html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"])
-    clean = nh3.clean(
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -50,7 +59,6 @@ def render_markdown(text):
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_attribute_filter,
     )
-    return mark_safe(clean)  # sanitized by nh3 just above
 
 
 class _Removed(HTMLParser):

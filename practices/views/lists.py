@@ -70,6 +70,7 @@ class FilteredListView(ListView):
             form=form,
             filter_messages=self.filter_messages(),
             active_tags=resolved["tags"],
+            active_tag_pks={tag.pk for tag in resolved["tags"]},
             active_jurisdiction=resolved["jurisdiction"],
             active_choices=[
                 {"name": name, "label": form.fields[name].label, "value": label}
