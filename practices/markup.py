@@ -45,9 +45,8 @@ def render_markdown(text):
     return mark_safe(_sanitized_html(text))  # sanitized by nh3
 
 
-# A pure function of the text, and Python-Markdown is slow: a practice's
-# discussion was a fifth of its page's render (bench/README.md, fifth round). The
-# texts a process shows most are remembered, a few megabytes at most.
+# A pure function of the text, and Python-Markdown is slow: the texts a process
+# shows most are rendered once, a few megabytes at most.
 @functools.lru_cache(maxsize=1024)
 def _sanitized_html(text):
     html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"])

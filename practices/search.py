@@ -409,13 +409,8 @@ def _searchable(spec):
         # hit, up to 20 more queries per search): a column of the search's query.
         # A subquery, not a join: PostgreSQL reads it for the page of hits only,
         # after ranking, not for every candidate.
-        queryset = queryset.annotate(
-            place=Subquery(
-                Jurisdiction.objects.filter(pk=OuterRef("jurisdiction_id")).values(
-                    "name"
-                )
-            )
-        )
+        place = Jurisdiction.objects.filter(pk=OuterRef("jurisdiction_id"))
+        queryset = queryset.annotate(place=Subquery(place.order_by().values("name")))
     if has_stored_vector(spec.model):
         queryset = queryset.defer("search_vector")
     return queryset
@@ -463,14 +458,9 @@ def _compiled_best_matches(alias, model, language, shape):
     `language` is part of the key: French and Spanish pages search their
     translations too."""
     spec = SPEC_BY_MODEL[model]
-    sentinels, groups, index = {}, [], 0
-    for size in shape:
-        group = []
-        for _ in range(size):
-            sentinels[SENTINEL.format(index)] = index
-            group.append(SENTINEL.format(index))
-            index += 1
-        groups.append(group)
+    sentinels = {SENTINEL.format(index): index for index in range(sum(shape))}
+    stand_ins = iter(sentinels)
+    groups = [[next(stand_ins) for _ in range(size)] for size in shape]
     with translation.override(language):
         queryset = _exact_matches_postgres(
             _searchable(spec).using(alias), tsquery(groups)
