@@ -152,12 +152,15 @@ def describe(record):
 # --- Steps ------------------------------------------------------------------------
 
 
-def record_submit(obj, user, text=""):
-    """Submit a draft, or a published record's pending change, for review."""
+def record_submit(obj, user, text="", seen=None):
+    """Submit a draft, or a published record's pending change, for review. `seen`:
+    as for pending_change_locked (a colleague's newer change is not submitted in
+    the name of someone who never saw it)."""
     pending = pending_change(obj)
     pending_on_draft_refuse(obj, pending)
     with transaction.atomic():
         if pending is not None:
+            pending = pending_change_locked(obj, seen)
             if pending.submitted_at is not None:
                 raise WorkflowRefused(
                     _("The changes to “%(record)s” are already in review.")

@@ -291,6 +291,38 @@ def test_a_save_while_the_pending_change_is_being_read_is_not_overwritten(
     assert PendingChange.objects.get().data["discussion"] == ["First. Alice's words."]
 
 
+def test_a_save_while_the_form_looks_for_a_pending_change_is_not_overwritten(
+    alice,  # noqa: F811
+    bob,  # noqa: F811
+    live,
+    monkeypatch,
+):
+    """Alice saves the first pending change of a published record just after Bob's
+    form found none (the soak lost an edit here: her save left the live row as it
+    was but moved its revision on, and Bob's form took that revision with the old
+    text): Bob's save must not replace her pending change with the live text."""
+    url = change_url(live)
+    alices_form = admin_form_data(alice.get(url))
+    real = workflow_admin.pending_change
+
+    def no_pending_change_then_alice_saves(obj):
+        pending = real(obj)
+        monkeypatch.setattr(workflow_admin, "pending_change", real)
+        alice.post(url, alices_form | {"discussion": "Alice's words."})
+        return pending
+
+    monkeypatch.setattr(
+        workflow_admin, "pending_change", no_pending_change_then_alice_saves
+    )
+    bobs_form = admin_form_data(bob.get(url))
+    assert "Alice" not in bobs_form.get("discussion", "")  # read before her save
+    response = bob.post(url, bobs_form | {"discussion": "Bob's words."})
+
+    assert response.status_code == 200  # both changed it: shown, nothing saved
+    assert "Alice&#x27;s words" in response.content.decode()
+    assert PendingChange.objects.get().data["discussion"] == ["Alice's words."]
+
+
 def test_the_same_curator_in_two_tabs_is_told_of_their_other_tab(alice):  # noqa: F811
     """Not "alice also changed Title" to alice herself."""
     practice = make_practice(status=DRAFT, title="Original title")

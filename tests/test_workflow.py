@@ -269,6 +269,27 @@ def test_discarding_keeps_a_change_saved_after_the_discarder_opened_it(curator, 
     assert PendingChange.objects.get().data["recommendation"] == ["Bob's words."]
 
 
+def test_submitting_refuses_a_change_replaced_after_the_curator_opened_it(
+    curator, edited
+):
+    """Bob saved a newer edit while the curator read theirs: the curator's "Submit"
+    does not send Bob's unsubmitted words for review in the curator's name."""
+    seen = shown_pending_revision(curator, edited)
+    bob = logged_in(make_curator, "bob")
+    url = url_of(edited, "change")
+    bob.post(url, admin_form_data(bob.get(url)) | {"recommendation": "Bob's words."})
+    response = step(curator, edited, "submit", pending_revision=seen)
+    assert "newer pending changes" in response.content.decode()
+    pending = PendingChange.objects.get()
+    assert (pending.data["recommendation"], pending.submitted_at) == (
+        ["Bob's words."],
+        None,
+    )
+    seen = shown_pending_revision(curator, edited)
+    response = step(curator, edited, "submit", pending_revision=seen)
+    assert "submitted for review" in response.content.decode()
+
+
 # --- review by someone else ------------------------------------------------------
 
 

@@ -200,11 +200,11 @@ class WorkflowAdminMixin:
             return  # inline rows and tags are part of the pending change
         super().save_related(request, form, formsets, change)
 
-    def _submit(self, request, obj, comment=""):
+    def _submit(self, request, obj, comment="", seen=None):
         self._step(
             request,
             obj,
-            lambda: record_submit(obj, request.user, comment),
+            lambda: record_submit(obj, request.user, comment, seen),
             gettext(
                 "“%(record)s” is submitted for review: an editor will approve it "
                 "or request changes."
@@ -261,7 +261,12 @@ class WorkflowAdminMixin:
             obj = self.get_object(request, unquote(object_id))
             # The revision is read (with `obj`) before the pending change: a save
             # between the two reads then makes this form stale, so saving it merges
-            # instead of overwriting the newer pending change it never showed.
+            # instead of overwriting the newer pending change it never showed. The
+            # form shows this same `obj` (get_object), not a second read: a first
+            # pending change saved in between leaves the live row's text as it was
+            # but claims its next revision, and that revision with the old text
+            # would let this form's save replace the change unseen.
+            request._kb_object_read = obj
             pending = pending_change(obj) if obj is not None else None
             if pending is not None:
                 request._kb_pending_shown = self._pending_data(
@@ -277,6 +282,12 @@ class WorkflowAdminMixin:
                         response.render()
                 return response
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        read = getattr(request, "_kb_object_read", None)
+        if read is not None and from_field is None and str(read.pk) == object_id:
+            return read  # the change form's GET: see changeform_view
+        return super().get_object(request, object_id, from_field)
 
     def form_data_now(self, request, obj):
         pending = pending_change(obj)
@@ -432,7 +443,12 @@ class WorkflowAdminMixin:
         user = request.user
         back = HttpResponseRedirect(self._change_url(obj))
         if action == "submit":
-            self._submit(request, obj, comment)
+            self._submit(
+                request,
+                obj,
+                comment,
+                seen_revision(request.POST.get("pending_revision")),
+            )
         elif action == "request_changes":
             self._step(
                 request,
