@@ -197,6 +197,9 @@ CACHES["fragments"] = {
 KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 3600)
 KB_CDN_MAX_AGE = env_int("KB_CDN_MAX_AGE", 60)
 KB_CDN_STALE_WHILE_REVALIDATE = env_int("KB_CDN_STALE_WHILE_REVALIDATE", 30)
+# Bytes of cached pages each process also keeps in its own memory, so a hit reads
+# only the generation token from Redis (practices.cache.LocalPages); 0: none.
+KB_LOCAL_PAGE_BYTES = env_int("KB_LOCAL_PAGE_BYTES", 32_000_000)
 # How often each process reads the database's content counter: the worst-case
 # staleness of a page after a save made while Redis was down.
 KB_CONTENT_CHECK_SECONDS = env_int("KB_CONTENT_CHECK_SECONDS", 1)

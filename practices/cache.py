@@ -26,6 +26,7 @@ import hashlib
 import logging
 import secrets
 import time
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -378,13 +379,67 @@ def _page_key(day, scheme, host, path, path_info, query_string, accept):
     return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
+def local_page_bytes():
+    return getattr(settings, "KB_LOCAL_PAGE_BYTES", 32_000_000)
+
+
+class LocalPages:
+    """The pages this process has served lately, in its own memory, so that a hit
+    asks the shared cache for the generation token alone instead of for the whole
+    page (a list page is 40–150 kB to copy out of Redis and unpickle on every
+    request). An entry is served only when its generation is the current token,
+    read from the shared cache on that same request: never staler than a page
+    from the shared cache. The least recently used go first beyond
+    KB_LOCAL_PAGE_BYTES of page bodies."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.size = 0
+
+    def get(self, key):
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key, entry):
+        self.discard(key)
+        size = len(entry["content"])
+        if size > local_page_bytes():
+            return
+        self.entries[key] = entry
+        self.size += size
+        while self.size > local_page_bytes():
+            self.discard(next(iter(self.entries)))
+
+    def discard(self, key):
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= len(entry["content"])
+
+    def clear(self):
+        self.entries.clear()
+        self.size = 0
+
+
+local_pages = LocalPages()
+
+
 def page_lookup(request):
     """(current generation, key, cached entry or None) in one round trip to the
-    cache. An entry counts only if it was rendered in the current generation.
-    None when the cache does not answer: the page is then rendered, not stored."""
+    cache: for the token alone when this process holds the page of the current
+    generation (LocalPages), else for the token and the page. An entry counts only
+    if it was rendered in the current generation. None when the cache does not
+    answer: the page is then rendered, not stored."""
     key = page_key(request)
     known = content_counter_known()
+    held = local_pages.get(key)
     try:
+        if held is not None:
+            token = _current_generation(cache.get(GENERATION_KEY), known)
+            if held["generation"] == token:
+                return token, key, held
+            local_pages.discard(key)
         found = cache.get_many([GENERATION_KEY, key])
         token = _current_generation(found.get(GENERATION_KEY), known)
     except RedisError:  # Redis down or unreachable
@@ -395,6 +450,8 @@ def page_lookup(request):
     entry = found.get(key)
     if entry is not None and entry["generation"] != token:
         entry = None
+    if entry is not None:
+        local_pages.put(key, entry)
     return token, key, entry
 
 
@@ -596,4 +653,6 @@ class PageCacheMiddleware:
                 cache.set(key, entry, page_cache_seconds())
             except RedisError:  # Redis down or unreachable
                 logger.warning("Page cache unavailable; %s not stored", key)
+            else:
+                local_pages.put(key, entry)
         return _public_response(request, response, entry["etag"], token, "miss")

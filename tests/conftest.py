@@ -21,10 +21,13 @@ def _page_cache_empty():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    from practices.cache import content_counter_forget
+    from practices.cache import content_counter_forget, local_pages
 
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()  # never a shared Redis: clear() would flush it
+    # A test that writes a token of its own could meet an earlier test's page kept
+    # under the same one.
+    local_pages.clear()
     # The database's content counter is rolled back with each test.
     content_counter_forget()
 

@@ -452,6 +452,48 @@ def test_queryset_update_needs_an_explicit_content_changed(anonymous, practice):
     assert "Bulk renamed" in text(anonymous, "/practices/")
 
 
+def test_a_page_this_process_holds_is_served_without_copying_it_again(
+    anonymous, practice
+):
+    """A hit asks the shared cache for the generation alone when this process
+    already holds the page: the page itself is not copied out of Redis again (here,
+    it is gone from there, and still served)."""
+    from practices.cache import local_pages
+
+    first = page(anonymous, "/practices/")
+    [key] = local_pages.entries
+    cache.delete(key)
+    second = page(anonymous, "/practices/")
+    assert second["X-KB-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_a_page_this_process_holds_is_not_served_after_another_servers_save(
+    anonymous, practice
+):
+    """Another server saved (its bump is all this process sees): the page this
+    process holds is rendered again, not served."""
+    warm(anonymous, ["/practices/"])
+    BestPractice.objects.filter(pk=practice.pk).update(title="Renamed elsewhere")
+    cache.set(GENERATION_KEY, f"{time.time_ns()}-0-elsewhere", timeout=None)
+    response = page(anonymous, "/practices/")
+    assert response["X-KB-Cache"] == "miss"
+    assert "Renamed elsewhere" in response.content.decode()
+
+
+def test_the_pages_a_process_holds_stay_within_their_budget(
+    anonymous, practice, settings
+):
+    from practices.cache import local_pages
+
+    settings.KB_LOCAL_PAGE_BYTES = len(page(anonymous, "/practices/").content) + 1
+    for url in ("/practices/", "/practices/train-hotel-staff/", "/jurisdictions/"):
+        page(anonymous, url)
+        page(anonymous, url)
+    assert 0 < local_pages.size <= settings.KB_LOCAL_PAGE_BYTES
+    assert len(local_pages.entries) == 1  # the latest page alone fits
+
+
 # --- Conditional requests and headers ----------------------------------------------
 
 
