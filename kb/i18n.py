@@ -53,6 +53,21 @@ def _is_public_page(path):
     )
 
 
+def redirect_language(request):
+    """The language a request for an unprefixed (English) public page is sent on
+    to, from the visitor's cookie or Accept-Language; None when it is answered as
+    it is. LanguageRedirectMiddleware redirects, and the page cache's replay
+    (practices.cache.PageReplay) leaves such a request to it."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if translation.get_language_from_path(request.path_info) is not None:
+        return None
+    wanted = translation.get_language_from_request(request)
+    if wanted != settings.LANGUAGE_CODE and _is_public_page(request.path_info):
+        return wanted
+    return None
+
+
 class LanguageRedirectMiddleware:
     """Send a visitor who prefers French or Spanish from an unprefixed (English)
     page to the same page in their language. Placed before the page cache."""
@@ -62,15 +77,12 @@ class LanguageRedirectMiddleware:
 
     def __call__(self, request):
         unprefixed = translation.get_language_from_path(request.path_info) is None
-        if unprefixed and request.method in ("GET", "HEAD"):
-            wanted = translation.get_language_from_request(request)
-            if wanted != settings.LANGUAGE_CODE and _is_public_page(request.path_info):
-                response = HttpResponseRedirect(
-                    _translate(request.get_full_path(), wanted)
-                )
-                # Another visitor with another cookie or header gets another answer.
-                patch_vary_headers(response, ("Accept-Language", "Cookie"))
-                return response
+        wanted = redirect_language(request)
+        if wanted is not None:
+            response = HttpResponseRedirect(_translate(request.get_full_path(), wanted))
+            # Another visitor with another cookie or header gets another answer.
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            return response
         try:
             response = self.get_response(request)
         finally:

@@ -25,6 +25,7 @@ import functools
 import hashlib
 import logging
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from urllib.parse import urlencode
@@ -33,6 +34,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.http import HttpResponse, QueryDict
@@ -395,31 +398,40 @@ class LocalPages:
     def __init__(self):
         self.entries = OrderedDict()
         self.size = 0
+        # gunicorn's threaded workers (GUNICORN_THREADS) share one per process.
+        self.lock = threading.Lock()
 
     def get(self, key):
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.entries.move_to_end(key)
-        return entry
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
 
     def put(self, key, entry):
-        self.discard(key)
         size = len(entry["content"])
-        if size > local_page_bytes():
-            return
-        self.entries[key] = entry
-        self.size += size
-        while self.size > local_page_bytes():
-            self.discard(next(iter(self.entries)))
+        with self.lock:
+            self._discard(key)
+            if size > local_page_bytes():
+                return
+            self.entries[key] = entry
+            self.size += size
+            while self.size > local_page_bytes():
+                self._discard(next(iter(self.entries)))
 
     def discard(self, key):
+        with self.lock:
+            self._discard(key)
+
+    def _discard(self, key):
         entry = self.entries.pop(key, None)
         if entry is not None:
             self.size -= len(entry["content"])
 
     def clear(self):
-        self.entries.clear()
-        self.size = 0
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
 
 
 local_pages = LocalPages()
@@ -547,6 +559,9 @@ def _for_this_visitor_only(request, response):
 
 
 HIT, PRIVATE, SIGNED_IN = "hit", "private", "signed-in"
+# Set in the WSGI environ (request.META) when the answer is a page anyone may be
+# given as it is, to the generation it belongs to: PageReplay keeps it then.
+SHARED_ENVIRON_KEY = "kb.page_cache.shared"
 
 
 class PageCacheMiddleware:
@@ -573,6 +588,7 @@ class PageCacheMiddleware:
         ):
             looked_up = page_lookup(request)
             if looked_up is not None and looked_up[2] is not None:
+                request.META[SHARED_ENVIRON_KEY] = looked_up[0]
                 return self._hit(request, looked_up[2], looked_up[0])
             request._kb_page_lookup = looked_up or ()
         response = self.get_response(request)
@@ -606,6 +622,7 @@ class PageCacheMiddleware:
             request._kb_page_cache = (token, key)
             return None
         request._kb_page_cache = HIT
+        request._kb_page_token = token
         return self._hit(request, entry, token)
 
     @staticmethod
@@ -635,6 +652,7 @@ class PageCacheMiddleware:
                 response[STATUS_HEADER] = "bypass"
             return response
         if state == HIT:
+            request.META[SHARED_ENVIRON_KEY] = request._kb_page_token
             return response
         if (
             response.status_code != 200
@@ -655,4 +673,122 @@ class PageCacheMiddleware:
                 logger.warning("Page cache unavailable; %s not stored", key)
             else:
                 local_pages.put(key, entry)
+                request.META[SHARED_ENVIRON_KEY] = token
         return _public_response(request, response, entry["etag"], token, "miss")
+
+
+# --- Replaying whole answers before Django's handler ------------------------------
+
+
+class PageReplay:
+    """WSGI wrapper around Django's application (kb/wsgi.py): answers a plain
+    anonymous GET of a page this process has already answered from the page cache
+    (or stored in it), byte for byte as Django answered it then, after one round
+    trip to the cache for the current generation, without Django's handler: its
+    signals and middleware do not run (on this machine they were most of what a
+    hit cost beyond that round trip, bench/README.md).
+
+    Django decides what may be replayed: PageCacheMiddleware marks an answer it
+    served or stored for everyone (SHARED_ENVIRON_KEY), after every middleware
+    has had its say on the way in, and the whole answer is kept as it left
+    Django, with the headers the outer middleware added. A request that could get
+    another answer goes to Django as before:
+    - one with a session or messages cookie (a curator, or messages waiting),
+    - one Django would send elsewhere (a host not allowed; a visitor whose
+      language cookie or Accept-Language asks for French or Spanish on an
+      unprefixed page, kb.i18n.redirect_language),
+    - a conditional one (Django answers 304), a HEAD, a cross-origin one (CORS
+      headers depend on the Origin),
+    - and any after a change: the kept answer belongs to a generation, and is
+      replayed only while that generation is current.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        key = self.replay_key(environ)
+        if key is None:
+            return self.application(environ, start_response)
+        held = local_pages.get(key)
+        if held is not None:
+            token = current_generation()
+            if token is not None and held["generation"] == token:
+                start_response(held["status"], held["headers"])
+                return [held["content"]]
+            local_pages.discard(key)
+        answered = {}
+
+        def start(status, headers, exc_info=None):
+            answered.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info)
+
+        response = self.application(environ, start)
+        token = environ.get(SHARED_ENVIRON_KEY)
+        if token is None or not answered.get("status", "").startswith("200 "):
+            return response
+        headers = answered["headers"]
+        names = {name.lower() for name, _ in headers}
+        if "set-cookie" in names or "last-modified" not in names:
+            # Not for everyone; or made in the second of a change, when the ETag
+            # alone tells a current copy apart (_last_modified).
+            return response
+        try:
+            content = b"".join(response)
+        finally:
+            response.close()
+        headers = [
+            (name, HIT if name == STATUS_HEADER else value) for name, value in headers
+        ]
+        local_pages.put(
+            key,
+            {
+                "generation": token,
+                "status": answered["status"],
+                "headers": headers,
+                "content": content,
+            },
+        )
+        return [content]
+
+    @staticmethod
+    def replay_key(environ):
+        """The key this request's answer is kept under, or None when it must go
+        to Django (see the class)."""
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            # Static files (whitenoise) are never in the page cache.
+            or environ.get("PATH_INFO", "").startswith(settings.STATIC_URL)
+            or page_cache_seconds() <= 0
+            or "HTTP_ORIGIN" in environ
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+        ):
+            return None
+        # A copy: WSGIRequest writes the decoded path back into its environ, which
+        # Django's handler must still get as the server gave it (PEP 3333).
+        request = WSGIRequest(environ.copy())
+        cookies = request.COOKIES
+        if (
+            settings.SESSION_COOKIE_NAME in cookies
+            or CookieStorage.cookie_name in cookies
+        ):
+            return None
+        try:
+            key = page_key(request)
+        except DisallowedHost:
+            return None
+        from kb.i18n import redirect_language  # kb.i18n imports practices modules
+
+        if redirect_language(request) is not None:
+            return None
+        return f"{key} whole"
+
+
+def current_generation():
+    """The current generation token, or None when the cache does not answer."""
+    known = content_counter_known()
+    try:
+        return _current_generation(cache.get(GENERATION_KEY), known)
+    except RedisError:
+        return None

@@ -187,7 +187,7 @@ def test_every_public_page_answers_with_one_h1_and_no_drafts(client, world):
 
 
 def test_an_attribution_is_followed_by_its_colon_without_a_space(client, world):
-    """"Recommended in Perrin (2010)[1]: Recognize…", not "…[1] : Recognize…"."""
+    """ "Recommended in Perrin (2010)[1]: Recognize…", not "…[1] : Recognize…"."""
     for url in ("/practices/", world["practice"].get_absolute_url()):
         html = client.get(url).content.decode()
         assert re.search(r'class="attribution".*?</span>:', html, re.S), url
