@@ -16,6 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -25,6 +26,8 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -485,63 +488,111 @@ def related_practices(practice, limit=RELATED_LIMIT):
     """The published practices sharing the most tags with `practice`, ties by title.
 
     A popular tag is on a quarter of all practices, so grouping and sorting every
-    practice that shares any tag took 120 ms at 100,000 practices. One query ranks
-    a small candidate set instead, which still holds the exact answer:
-    - every practice sharing two tags or more, counted from the (tag, practice)
-      index alone (a few hundred, not tens of thousands), and
-    - the first 2 × `limit` published practices by title that share any tag:
-      when fewer than `limit` share two, the rest of the list shares exactly one
-      and is ordered by title, so it is among these.
-    Once the list pages have counted the tags (cached per counts generation),
-    the first set is grouped from the rarer tags' links only.
+    practice that shares any tag took 120 ms at 100,000 practices. The answer is
+    made of two parts:
+    - the practices sharing two tags or more, grouped by how many they share
+      (`shared_tag_levels`): they change only with publication and tags, so they
+      are kept with the counts (`counts_cached`), down to the level that fills
+      the list; of the last level taken, the first by title;
+    - when fewer than `limit` share two, the first published practices by title
+      that share exactly one tag.
+    One query fetches the chosen practices, with their titles as they are now.
     """
     tag_ids = [tag.pk for tag in practice.tags.all()]
-    links = TaggedPractice.objects.filter(tag__in=tag_ids)
-    sizes = _cached_tag_sizes() if len(tag_ids) >= 2 else None
-    if sizes:
-        commonest = max(tag_ids, key=lambda pk: (sizes.get(pk, 0), pk))
-        sharing_two = _sharing_two_tags(practice, tag_ids, commonest)
-    else:
-        sharing_two = (
-            links.exclude(content_object=practice.pk)
-            .values("content_object")
-            .annotate(n=Count("*"))
-            .filter(n__gte=2)
-            .values("content_object")
-        )
-    published = BestPractice.objects.published().exclude(pk=practice.pk)
-    first_by_title = (
-        published.filter(pk__in=links.values("content_object"))
-        .order_by("title")[: 2 * limit]
-        .values("pk")
+    if not tag_ids:
+        return BestPractice.objects.none()
+    levels = counts_cached(
+        f"related:{practice.pk}:{limit}",
+        lambda: shared_tag_levels(practice, tag_ids, limit),
     )
-    if connection.vendor == "postgresql":
-        # `= ANY(ARRAY(subquery))`: PostgreSQL then fetches the candidates by key.
-        # With `IN (subquery)` it misjudges how many share two tags (thousands,
-        # it guesses) and scans every practice.
-        candidates = _InArray(F("pk"), ArraySubquery(sharing_two)) | _InArray(
-            F("pk"), ArraySubquery(first_by_title)
+    published = BestPractice.objects.published().exclude(pk=practice.pk)
+    taken, room, last = [], limit, None
+    for shared, pks in levels:
+        if len(pks) > room:
+            last = (shared, pks)
+            break
+        taken.append((shared, pks))
+        room -= len(pks)
+    chosen = [pk for _, pks in taken for pk in pks]
+    # What the rest share: the last level's count, or the one tag of the fill.
+    rest_share = 1
+    if last is not None:
+        # The first of the last level by title, as they are titled now.
+        fill = published.filter(pk__in=last[1]).order_by("title")[:room]
+        rest_share = last[0]
+    elif room:
+        sharing_two = [pk for _, pks in levels for pk in pks]
+        fill = (
+            published.exclude(pk__in=sharing_two)
+            .filter(
+                pk__in=TaggedPractice.objects.filter(tag__in=tag_ids).values(
+                    "content_object"
+                )
+            )
+            .order_by("title")[:room]
         )
     else:
-        candidates = Q(pk__in=sharing_two) | Q(pk__in=first_by_title)
-    shared = (
-        TaggedPractice.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
-        .values("content_object")
-        .annotate(n=Count("*"))
-        .values("n")
+        fill = None
+    candidates = Q(pk__in=chosen)
+    if fill is not None:
+        fill = fill.values("pk")
+        if connection.vendor == "postgresql":
+            # `= ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once and
+            # fetches its rows by key; with `IN (subquery)` it misjudged how many
+            # rows come back and scanned every practice.
+            candidates |= _InArray(F("pk"), ArraySubquery(fill))
+        else:
+            candidates |= Q(pk__in=fill)
+    shared = Case(
+        *(When(pk__in=pks, then=Value(level)) for level, pks in taken),
+        default=Value(rest_share),
+        output_field=IntegerField(),
     )
     return (
         published.filter(candidates)
-        .annotate(shared=Subquery(shared, output_field=IntegerField()))
+        .annotate(shared=shared)
         .select_related("jurisdiction")
         .defer("search_vector")
         .order_by("-shared", "title")[:limit]
     )
 
 
+def shared_tag_levels(practice, tag_ids, limit=RELATED_LIMIT):
+    """[(how many tags shared, [practice ids]), ...], most shared first, of the
+    published practices sharing two or more of `tag_ids` (the tags of
+    `practice`), down to the level at which there are `limit` of them."""
+    sizes = _cached_tag_sizes() if len(tag_ids) >= 2 else None
+    if sizes:
+        commonest = max(tag_ids, key=lambda pk: (sizes.get(pk, 0), pk))
+        sharing_two = _sharing_two_tags(practice, tag_ids, commonest)
+    else:
+        sharing_two = (
+            TaggedPractice.objects.filter(tag__in=tag_ids)
+            .exclude(content_object=practice.pk)
+            .values("content_object")
+            .annotate(n=Count("*"))
+            .filter(n__gte=2)
+        )
+    counted = sharing_two.filter(content_object__status=PUBLISHED).values_list(
+        "content_object", "n"
+    )
+    by_level = defaultdict(list)
+    for pk, shared in counted:
+        by_level[shared].append(pk)
+    levels, found = [], 0
+    for shared in sorted(by_level, reverse=True):
+        if found >= limit:
+            break
+        pks = sorted(by_level[shared])
+        levels.append((shared, pks))
+        found += len(pks)
+    return levels
+
+
 def _sharing_two_tags(practice, tag_ids, commonest):
-    """The ids of the practices sharing two or more of `tag_ids` with `practice`,
-    given the commonest of those tags (any one of them gives the same answer).
+    """The practices sharing two or more of `tag_ids` with `practice`, as rows of
+    their id (`content_object`) and how many they share (`n`), given the commonest
+    of those tags (any one of them gives the same answer).
 
     Each of them shares at least one tag other than the commonest, so only the
     links of the rarer tags are grouped (about a thousand rows, not the 28,000 of
@@ -567,7 +618,6 @@ def _sharing_two_tags(practice, tag_ids, commonest):
             + Coalesce(Subquery(has_commonest, output_field=IntegerField()), 0)
         )
         .filter(n__gte=2)
-        .values("content_object")
     )
 
 

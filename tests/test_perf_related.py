@@ -59,3 +59,56 @@ def test_detail_page_after_the_list_has_counted_tags_shows_the_naive_ranking(cli
         "Gnu shares a and b",
         "Yak shares a and c",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_related_practices_kept_with_the_counts_follow_every_change(
+    client, django_assert_max_num_queries
+):
+    """The practices sharing two tags are kept with the counts after the first
+    visit; each change below shows on the next visit, as the naive ranking."""
+    cache.clear()
+    subject = build()
+    client.get("/practices/")  # the tag sizes, as a busy site has them
+
+    def related():
+        # The selector, not the page: the page cache would answer a second visit.
+        return [p.title for p in selectors.practice_detail(subject.slug)["related"]]
+
+    expected = naive_related(subject)
+    # The practice, its tags, sources and initiatives, then two for the related
+    # practices: the levels of shared tags, and the six.
+    with django_assert_max_num_queries(6):
+        assert related() == expected
+    # Kept: the next visit ranks nothing, it fetches the six.
+    with django_assert_max_num_queries(5):
+        assert related() == expected
+
+    owl = BestPractice.objects.get(title="Owl shares a")
+    owl.tags.add("b", "c")  # now shares three: first
+    assert related()[0] == "Owl shares a"
+    assert related() == naive_related(subject)
+
+    BestPractice.objects.filter(title="Zed shares three").update(status="draft")
+    # A bulk update sends no signal; the services that publish and unpublish
+    # start a new counts generation, as this does.
+    from practices.cache import content_changed
+
+    content_changed()
+    assert "Zed shares three" not in related()
+    assert related() == naive_related(subject)
+
+    # A title is text (no new counts generation): ties still follow it.
+    emu = BestPractice.objects.get(title="Emu shares b and c")
+    emu.title = "Aardvark shares b and c"
+    emu.save()
+    assert related() == naive_related(subject)
+    assert related().index("Aardvark shares b and c") < related().index(
+        "Gnu shares a and b"
+    )
+
+    BestPractice.objects.get(title="Owl shares a").delete()
+    assert related() == naive_related(subject)
+
+    subject.tags.remove("a")
+    assert related() == naive_related(subject)
