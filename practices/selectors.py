@@ -59,6 +59,7 @@ PUBLISHED = Status.PUBLISHED
 # a new generation (practices/cache.py), so this only bounds the cache's memory.
 WHOLE_SET_CACHE_SECONDS = 24 * 3600
 RELATED_LIMIT = 6
+RELATED_CACHE_SECONDS = 3600
 # How many tags and countries a list page offers as facets before "All N tags".
 FACET_LIMIT = 30
 
@@ -163,8 +164,9 @@ def _whole_set_key(name, token=None):
     return f"kb:counts:{token or counts_generation()}:{name}"
 
 
-def counts_cached(name, compute):
-    """`compute()`, kept in the cache for the current counts generation.
+def counts_cached(name, compute, seconds=WHOLE_SET_CACHE_SECONDS):
+    """`compute()`, kept in the cache for the current counts generation (at most
+    `seconds`).
 
     For counts over everything published, which every visitor of the home page and
     the unfiltered lists sees and which take hundreds of milliseconds at 100,000
@@ -187,7 +189,7 @@ def counts_cached(name, compute):
     if value is None:
         value = compute()
         with contextlib.suppress(RedisError):  # Redis down: not kept, no harm
-            cache.set(key, value, WHOLE_SET_CACHE_SECONDS)
+            cache.set(key, value, seconds)
     return value
 
 
@@ -504,6 +506,9 @@ def related_practices(practice, limit=RELATED_LIMIT):
     levels = counts_cached(
         f"related:{practice.pk}:{limit}",
         lambda: shared_tag_levels(practice, tag_ids, limit),
+        # One entry per practice visited (about a kilobyte): a crawl of every
+        # practice page keeps them for an hour, not a day.
+        seconds=RELATED_CACHE_SECONDS,
     )
     published = BestPractice.objects.published().exclude(pk=practice.pk)
     taken, room, last = [], limit, None
