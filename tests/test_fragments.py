@@ -71,3 +71,41 @@ def test_each_language_keeps_its_own_items(client):
     assert "Programmes de sortie" in french
     assert 'href="/fr/practices/' in french
     assert "Exit programmes" not in french
+
+
+def facets_section(html):
+    start = html.index('<section class="facets"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_facets_from_memory_make_the_section_a_fresh_render_makes(client):
+    f.make_practice("Exit", jurisdiction=f.make_jurisdiction("Sweden"), tags=["exit"])
+    f.make_practice("Hotline", jurisdiction=f.make_jurisdiction("Norway"), tags=["hot"])
+    for url in ("/practices/", "/practices/?tag=exit", "/practices/?theme=prevention"):
+        caches["fragments"].clear()
+        cold = page(client, url)
+        assert page(client, url) == cold, url
+
+
+def test_facets_follow_the_address_and_every_change_they_show(client):
+    f.make_practice("Exit", jurisdiction=f.make_jurisdiction("Sweden"), tags=["exit"])
+    f.make_practice("Hotline", jurisdiction=f.make_jurisdiction("Norway"), tags=["hot"])
+    plain = facets_section(page(client, "/practices/"))
+    assert 'href="?tag=exit"' in plain
+    # The same facets under another address: links keep that address's filters.
+    themed = facets_section(page(client, "/practices/?theme=prevention"))
+    assert 'href="?theme=prevention&amp;tag=exit"' in themed
+    # Chosen: shown as current, not as a link.
+    chosen = facets_section(page(client, "/practices/?tag=exit"))
+    assert '<span aria-current="true">exit (1)</span>' in chosen
+    # A tag renamed (its facet's name) and a third practice (its counts).
+    Tag.objects.filter(slug="exit").update(name="leaving prostitution")
+    exit_tag = Tag.objects.get(slug="exit")
+    f.make_practice(
+        "Exit 2", jurisdiction=f.make_jurisdiction("Chile"), tags=[exit_tag]
+    )
+    html = facets_section(page(client, "/practices/"))
+    assert ">leaving prostitution</a> (2)" in html
+    assert ">Chile</a> (1)" in html
+    # Each language its own.
+    assert "Affiner la liste" in facets_section(page(client, "/fr/practices/"))
