@@ -1,5 +1,5 @@
-"""Practice items kept rendered in each process's memory
-(practices/templatetags/kb_fragments.py): a warm cache gives the page a cold one
+"""Practice items, list facets and reference lists kept rendered in each process's
+memory (practices/templatetags/kb_fragments.py): a warm cache gives the page a cold one
 gives, and any change to what an item shows shows at once, even one made without
 a save (no signal, no invalidation: the key holds what the item shows). The page
 cache is off here, so every request renders."""
@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import caches
 from taggit.models import Tag
 
-from practices.models import BestPractice, Jurisdiction, Status
+from practices.models import BestPractice, Jurisdiction, Source, Status
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,39 @@ def test_facets_follow_the_address_and_every_change_they_show(client):
     assert ">Chile</a> (1)" in html
     # Each language its own.
     assert "Affiner la liste" in facets_section(page(client, "/fr/practices/"))
+
+
+def references_section(html):
+    start = html.index('<ol class="reference-list">')
+    return html[start : html.index("</ol>", start)]
+
+
+def test_references_from_memory_make_the_list_a_fresh_render_makes(client):
+    book = f.make_source("Sex Trafficking", authors="Perrin, Benjamin", year=2010)
+    study = f.make_source("A study", reported_in=book, year=1999, authors="Doe, J")
+    practice = f.make_practice("Exit", source=book)
+    initiative = f.make_initiative("Shelter", source=study)
+    practice.initiatives.add(initiative)
+    for url in ("/practices/", practice.get_absolute_url()):
+        caches["fragments"].clear()
+        cold = page(client, url)
+        assert page(client, url) == cold, url
+
+
+def test_references_show_every_change_at_once(client):
+    book = f.make_source("Sex Trafficking: Canada", authors="Perrin, Benjamin")
+    study = f.make_source("A study", reported_in=book, year=1999)
+    f.make_practice("Exit", source=study)
+    html = references_section(page(client))
+    assert "Sex Trafficking</a></cite>" in html  # the reporting book, short
+    # Written without a save: no signal tells anything it changed.
+    Source.objects.filter(pk=study.pk).update(title="A survey", year=2001)
+    html = references_section(page(client))
+    assert ">A survey</a>" in html
+    Source.objects.filter(pk=book.pk).update(status=Status.DRAFT)
+    html = references_section(page(client))
+    assert "as reported in" not in html
+    # A second citation of the same source gives lettered backlinks.
+    f.make_practice("Hotline", source=study)
+    html = references_section(page(client))
+    assert 'href="#cite-1-2"' in html
