@@ -119,6 +119,22 @@ def test_only_published_records_and_relations_are_shown(client):
     assert client.get("/api/v1/findings/visible/").json()["jurisdiction"] is None
 
 
+def test_practices_and_initiatives_carry_their_tags_in_lists_and_alone(client):
+    build(2)
+
+    def tags(record):
+        return sorted((tag["slug"], tag["name"]) for tag in record["tags"])
+
+    expected = [("police", "police"), ("tag-1", "tag 1")]
+    for kind in ("practices", "initiatives"):
+        listed = client.get(f"/api/v1/{kind}/").json()["results"]
+        record = next(r for r in listed if ("tag-1", "tag 1") in tags(r))
+        assert tags(record) == expected, kind
+        alone = client.get(f"/api/v1/{kind}/{record['slug']}/").json()
+        assert tags(alone) == expected, kind
+        assert alone["tags"][0]["url"].endswith("/tags/police/")
+
+
 def test_findings_carry_figures_as_numbers_and_their_basis(client):
     build(1)
     finding = client.get("/api/v1/findings/finding-0/").json()

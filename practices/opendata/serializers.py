@@ -199,8 +199,14 @@ def _jurisdiction():
     )
 
 
+# Where the API's querysets put a record's tags (api._tags).
+TAGS_ATTR = "tag_list"
+
+
 def _tags():
-    return TagSummary(many=True, read_only=True, help_text="Its tags.")
+    return TagSummary(
+        many=True, read_only=True, source=TAGS_ATTR, help_text="Its tags."
+    )
 
 
 def _citations(source="citations"):
