@@ -53,6 +53,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# Where a queryset prefetches each record's tags as a plain list
+# (selectors.tags_listed).
+TAG_LIST = "tag_list"
+
+
+class ShowsItsTags:
+    """For a tagged model: `shown_tags()`, what pages, exports and the API read."""
+
+    def shown_tags(self):
+        """Its tags: the list its queryset prefetched (`TAG_LIST`), else from the
+        database. Prefetched into the tag manager instead, Django asks
+        django-taggit for a queryset per record only to hold the rows (about
+        0.1 ms a record)."""
+        listed = getattr(self, TAG_LIST, None)
+        return self.tags.all() if listed is None else listed
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -357,7 +374,7 @@ class InitiativeQuerySet(PublishableQuerySet):
         return self.filter(pk__in=self.filter(theme_rule(theme)).values("pk"))
 
 
-class Initiative(Publishable):
+class Initiative(ShowsItsTags, Publishable):
     """A concrete programme, law, police unit or process, campaign, hotline or
     operation, run in a jurisdiction."""
 
@@ -438,7 +455,7 @@ class Initiative(Publishable):
         return slug_url("practices:initiative-detail", self.slug)
 
 
-class BestPractice(Publishable):
+class BestPractice(ShowsItsTags, Publishable):
     """One recommendation from a source's list of best practices."""
 
     title = models.CharField(max_length=200, help_text="A short label for lists.")

@@ -38,6 +38,7 @@ from .cache import counts_generation
 from .evidence import evidence_profile
 from .links import slug_url
 from .models import (
+    TAG_LIST,
     Basis,
     BestPractice,
     Finding,
@@ -65,6 +66,12 @@ FACET_LIMIT = 30
 
 
 # Building blocks ----------------------------------------------------------------
+
+
+def tags_listed():
+    """Each record's tags as a plain list (models.TAG_LIST, read through
+    `shown_tags()`), in one query for the page."""
+    return Prefetch("tags", to_attr=TAG_LIST)
 
 
 def _practice_citations():
@@ -105,7 +112,7 @@ def practices_for_list():
     return (
         BestPractice.objects.published()
         .select_related("jurisdiction")
-        .prefetch_related("tags", _practice_citations())
+        .prefetch_related(tags_listed(), _practice_citations())
         # Only search reads the stored vector, inside the database.
         .defer("search_vector")
     )
@@ -115,7 +122,7 @@ def initiatives_for_list():
     return (
         Initiative.objects.published()
         .select_related("jurisdiction")
-        .prefetch_related("tags", _initiative_citations())
+        .prefetch_related(tags_listed(), _initiative_citations())
         .defer("search_vector")
     )
 
@@ -450,13 +457,13 @@ def practice_detail(slug, preview=False):
         _visible(BestPractice, preview)
         .select_related("jurisdiction")
         .prefetch_related(
-            "tags",
+            tags_listed(),
             _practice_citations(),
             Prefetch(
                 "initiatives",
                 queryset=Initiative.objects.published()
                 .select_related("jurisdiction")
-                .prefetch_related(_initiative_citations())
+                .prefetch_related(tags_listed(), _initiative_citations())
                 .defer("search_vector"),
                 to_attr="published_initiatives",
             ),
@@ -500,7 +507,7 @@ def related_practices(practice, limit=RELATED_LIMIT):
       that share exactly one tag.
     One query fetches the chosen practices, with their titles as they are now.
     """
-    tag_ids = [tag.pk for tag in practice.tags.all()]
+    tag_ids = [tag.pk for tag in practice.shown_tags()]
     if not tag_ids:
         return BestPractice.objects.none()
     levels = counts_cached(
@@ -668,7 +675,7 @@ def initiative_detail(slug, preview=False):
         _visible(Initiative, preview)
         .select_related("jurisdiction")
         .prefetch_related(
-            "tags",
+            tags_listed(),
             _initiative_citations(),
             Prefetch(
                 "lead_organizations",

@@ -101,7 +101,7 @@ def _sources(obj):
 def _tags(obj):
     if hasattr(obj, "export_tags"):
         return sorted(obj.export_tags)
-    return sorted(tag.name for tag in obj.tags.all())
+    return sorted(tag.name for tag in obj.shown_tags())
 
 
 def _initiative_slugs(obj):

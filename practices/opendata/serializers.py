@@ -199,13 +199,9 @@ def _jurisdiction():
     )
 
 
-# Where the API's querysets put a record's tags (api._tags).
-TAGS_ATTR = "tag_list"
-
-
 def _tags():
     return TagSummary(
-        many=True, read_only=True, source=TAGS_ATTR, help_text="Its tags."
+        many=True, read_only=True, source="shown_tags", help_text="Its tags."
     )
 
 

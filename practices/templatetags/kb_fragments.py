@@ -36,7 +36,7 @@ def practice_item_inputs(context, practice):
         text_and_language(practice, "title"),
         text_and_language(practice, "recommendation"),
         (place.pk, place.slug, place.name, place.status),
-        tuple((tag.slug, tag.name) for tag in practice.tags.all()),
+        tuple((tag.slug, tag.name) for tag in practice.shown_tags()),
     )
 
 
