@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from practices import selectors
 from practices.models import Initiative
 from tests import factories as f
 
@@ -130,3 +131,19 @@ def test_busiest_pages_stay_within_their_budget(
     build(30)
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_tags_loaded_with_a_list_are_read_without_a_query(
+    django_assert_num_queries,
+):
+    f.make_practice("Listed", tags=["hotlines", "shelters"])
+    initiative = f.make_initiative("Shelter", tags=["shelters"])
+    (practice,) = selectors.practices_for_list()
+    (listed,) = selectors.initiatives_for_list()
+    with django_assert_num_queries(0):
+        assert sorted(t.name for t in practice.shown_tags()) == ["hotlines", "shelters"]
+        assert [t.name for t in listed.shown_tags()] == ["shelters"]
+    # Loaded without them: read from the database, the same tags.
+    assert [t.name for t in Initiative.objects.get(pk=initiative.pk).shown_tags()] == [
+        "shelters"
+    ]
