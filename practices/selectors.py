@@ -733,18 +733,29 @@ def jurisdiction_detail(slug, preview=False):
         "tags": tag_facets(practices),
         "initiatives": initiatives_for_list().filter(within(jurisdiction)),
         "findings": _findings_with_figures().filter(
-            within(jurisdiction) | _has_figure_within(jurisdiction)
+            pk__in=_findings_about(jurisdiction)
         ),
         "quotations": _quotations().filter(within(jurisdiction)),
     }
 
 
-def _has_figure_within(jurisdiction):
-    """A finding filed under one place can give a number for another (Stockholm's
-    estimate beside Oslo's); that place's page lists it too. Exists, not a join,
-    so a finding with several such figures is listed once."""
-    return Exists(
-        FindingFigure.objects.filter(within(jurisdiction), finding=OuterRef("pk"))
+def _findings_about(jurisdiction):
+    """The ids of the findings filed under `jurisdiction` or a place in it, and of
+    those giving a figure for one: a finding filed under one place can give a
+    number for another (Stockholm's estimate beside Oslo's), and that place's page
+    lists it too. A union of two indexed lookups: as one filter with OR, across
+    the finding's place and its figures, PostgreSQL read all 50,000 findings at
+    100,000 practices (160 ms for Sweden's page; 8 ms as a union)."""
+    # Unordered: SQLite allows no ORDER BY in the parts of a UNION.
+    return (
+        Finding.objects.filter(within(jurisdiction))
+        .order_by()
+        .values("pk")
+        .union(
+            FindingFigure.objects.filter(within(jurisdiction))
+            .order_by()
+            .values("finding")
+        )
     )
 
 

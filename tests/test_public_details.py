@@ -233,3 +233,35 @@ def test_detail_templates_leave_a_cite_block_and_base_a_head_block():
     ]:
         text = (root / "practices" / f"{name}_detail.html").read_text()
         assert "{% block cite %}" in text, name
+
+
+def test_a_jurisdiction_page_lists_findings_filed_there_and_figures_given_for_it(
+    client,
+):
+    sweden = f.make_jurisdiction("Sweden", slug="sweden")
+    stockholm = f.make_jurisdiction("Stockholm", slug="stockholm", parent=sweden)
+    norway = f.make_jurisdiction("Norway", slug="norway")
+    oslo = f.make_jurisdiction("Oslo", slug="oslo", parent=norway)
+    finding = f.make_finding(
+        "Street prostitution in two capitals",
+        jurisdiction=oslo,
+        figures=[("Oslo", 600), ("Stockholm", 200), ("Stockholm, later", 150)],
+    )
+    stockholm_figures = finding.figures.filter(label__startswith="Stockholm")
+    stockholm_figures.update(jurisdiction=stockholm)
+    f.make_finding("Filed in Sweden", jurisdiction=sweden)
+    f.make_finding("Elsewhere", jurisdiction=norway)
+
+    def listed(slug):
+        findings = client.get(f"/jurisdictions/{slug}/").context["findings"]
+        return sorted(x.title for x in findings)
+
+    # Filed in Oslo: on Oslo's and Norway's pages; its Stockholm figures put it on
+    # Stockholm's and Sweden's too, once although two figures are about Stockholm.
+    assert listed("oslo") == ["Street prostitution in two capitals"]
+    assert listed("norway") == ["Elsewhere", "Street prostitution in two capitals"]
+    assert listed("stockholm") == ["Street prostitution in two capitals"]
+    assert listed("sweden") == [
+        "Filed in Sweden",
+        "Street prostitution in two capitals",
+    ]
