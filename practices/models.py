@@ -64,8 +64,8 @@ class ShowsItsTags:
     def shown_tags(self):
         """Its tags: the list its queryset prefetched (`TAG_LIST`), else from the
         database. Prefetched into the tag manager instead, Django asks
-        django-taggit for a queryset per record only to hold the rows (about
-        0.1 ms a record)."""
+        django-taggit for a queryset per record only to hold the rows
+        (bench/README.md, seventh round)."""
         listed = getattr(self, TAG_LIST, None)
         return self.tags.all() if listed is None else listed
 

@@ -744,8 +744,8 @@ def _findings_about(jurisdiction):
     those giving a figure for one: a finding filed under one place can give a
     number for another (Stockholm's estimate beside Oslo's), and that place's page
     lists it too. A union of two indexed lookups: as one filter with OR, across
-    the finding's place and its figures, PostgreSQL read all 50,000 findings at
-    100,000 practices (160 ms for Sweden's page; 8 ms as a union)."""
+    the finding's place and its figures, PostgreSQL read every finding
+    (bench/README.md, seventh round)."""
     # Unordered: SQLite allows no ORDER BY in the parts of a UNION.
     return (
         Finding.objects.filter(within(jurisdiction))

@@ -56,8 +56,8 @@ def plain(value):
 
 def facets_inputs(context, _record):
     """Everything a list's facets show (includes/facets.html): the facets, the
-    chosen filters and the address their links are built from. About sixty
-    links, each built from the query string, were 1–2 ms of a list page."""
+    chosen filters and the address their links are built from: each of its
+    links is built from the query string (bench/README.md, seventh round)."""
     request = context["request"]
     active = context.get("active_jurisdiction")
     return (
@@ -79,8 +79,7 @@ def facets_inputs(context, _record):
 def references_inputs(context, references):
     """Everything a page's list of references shows (includes/reference_list.html):
     each entry's number, its source as the list names it (and the book reporting
-    it), its sections and the markers citing each. Twenty entries were 2 ms of a
-    list page."""
+    it), its sections and the markers citing each."""
 
     def work(source):
         return (source.pk, source.slug, source.status, source.authors, source.title)
@@ -121,8 +120,9 @@ KEPT = {
 
 @register.simple_tag(takes_context=True)
 def kept(context, kind, record):
-    """The parts of `record`'s `kind` (KEPT), each rendered in `context`: from
-    memory when the record shows what it showed when they were kept."""
+    """The parts of `kind` (KEPT) for `record` (None for parts that read only the
+    context), each rendered in `context`: from memory when their inputs are what
+    they were when the parts were kept."""
     inputs, templates = KEPT[kind]
     key = repr((kind, templates, inputs(context, record))).encode()
     key = f"kb:kept:{hashlib.sha256(key).hexdigest()}"
