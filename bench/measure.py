@@ -3,6 +3,7 @@ queries and runs EXPLAIN ANALYZE on the slowest ones. bench/run calls it and rea
 the JSON it writes; it uses whatever database DATABASE_URL names."""
 
 import argparse
+import importlib
 import json
 import os
 import statistics
@@ -14,9 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 
-import django  # noqa: E402
-
-django.setup()
+# The application as a gunicorn worker loads it (Django set up, and the garbage
+# collector tuned as kb/wsgi.py tunes it), so a page alone takes here what it
+# takes in a worker.
+importlib.import_module("kb.wsgi")
 
 from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
 from django.db import connection  # noqa: E402

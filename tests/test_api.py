@@ -135,6 +135,35 @@ def test_practices_and_initiatives_carry_their_tags_in_lists_and_alone(client):
         assert alone["tags"][0]["url"].endswith("/tags/police/")
 
 
+def test_every_summary_has_its_schema_fields_and_links_that_lead_to_the_record(client):
+    """Summaries are built directly, not through DRF's fields (bench/README.md,
+    eighth round): they still give what the schema declares, and their links
+    lead to the page and the API answer of the record they name."""
+    build(1)
+    components = client.get("/api/schema/").json()["components"]["schemas"]
+    practice = client.get("/api/v1/practices/practice-0/").json()
+    initiative = client.get("/api/v1/initiatives/").json()["results"][0]
+    summaries = [
+        ("JurisdictionSummary", practice["jurisdiction"]),
+        ("InitiativeSummary", practice["initiatives"][0]),
+        ("SourceSummary", practice["sources"][0]["source"]),
+        ("OrganizationSummary", initiative["lead_organizations"][0]),
+        ("PracticeSummary", initiative["practices"][0]),
+        *(("TagSummary", tag) for tag in practice["tags"]),
+    ]
+    for component, given in summaries:
+        assert list(given) == list(components[component]["properties"]), component
+        page = client.get(given["url"].removeprefix("http://testserver"))
+        assert page.status_code == 200, given["url"]
+        answer = client.get(given["api_url"].removeprefix("http://testserver"))
+        assert answer.status_code == 200, given["api_url"]
+        if component != "TagSummary":
+            named = "name" if "name" in given else "title"
+            assert answer.json()[named] == given[named], component
+            assert answer.json()["slug"] == given["slug"], component
+    assert list(practice["sources"][0]) == ["source", "locator"]
+
+
 def test_findings_carry_figures_as_numbers_and_their_basis(client):
     build(1)
     finding = client.get("/api/v1/findings/finding-0/").json()
