@@ -187,3 +187,13 @@ def test_review_interval_comes_from_the_environment():
     assert settings_under(env, "KB_REVIEW_INTERVAL_DAYS") == {
         "KB_REVIEW_INTERVAL_DAYS": 180
     }
+
+
+def test_planner_options_are_sent_to_postgresql_unless_turned_off():
+    url = "postgres://kb@db.example.org:5432/kb"
+    [on] = settings_under(production_env(DATABASE_URL=url), "DATABASES").values()
+    assert on["default"]["OPTIONS"]["options"] == "-c random_page_cost=1.1 -c jit=off"
+    assert on["default"]["OPTIONS"]["connect_timeout"] == 2
+    off = production_env(DATABASE_URL=url, DJANGO_DB_OPTIONS="")
+    [off] = settings_under(off, "DATABASES").values()
+    assert "options" not in off["default"]["OPTIONS"]

@@ -181,10 +181,19 @@ def rolled_up(model):
 
 
 def _citations(through, owner):
+    # Only what a citation's summary shows: a source's description and search
+    # vector are most of its row.
     return Prefetch(
         f"{through._meta.model_name}_set",
         queryset=through.objects.filter(source__status=PUBLISHED)
         .select_related("source")
+        .only(
+            "locator",
+            f"{owner}_id",
+            "source__slug",
+            "source__title",
+            "source__status",
+        )
         .order_by("id"),
         to_attr="citations",
     )
