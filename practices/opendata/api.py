@@ -135,7 +135,8 @@ class Pagination(CursorPagination):
         if not filtered or not picked:
             return picked
         records = queryset.in_bulk([row["pk"] for row in picked])
-        return [records[row["pk"]] for row in picked]
+        # A record unpublished between the two queries is left out, not a 500.
+        return [records[row["pk"]] for row in picked if row["pk"] in records]
 
     def get_paginated_response(self, data):
         filterset = getattr(self.view, "filterset", None)
