@@ -157,12 +157,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 2)
     )
     # The planner's defaults assume tables read from spinning disks and queries
-    # long enough to be worth compiling. The site's data is read from memory (a few
-    # hundred megabytes at 100,000 practices) in queries of milliseconds: with
-    # the defaults PostgreSQL hashed every source to join a page's fifty
-    # citations, and spent 60 ms compiling one plan (bench/README.md, eighth
-    # round). Sent when connecting (libpq's `options`); DJANGO_DB_OPTIONS="" sends
-    # none, for a pooler that refuses startup options (docs/deployment.md).
+    # long enough to be worth compiling. The site's data is read from memory in
+    # queries of milliseconds: with the defaults PostgreSQL hashed every source to
+    # join a page's citations, and JIT-compiled short queries (bench/README.md,
+    # eighth round). Sent when connecting (libpq's `options`); DJANGO_DB_OPTIONS=""
+    # sends none, for a pooler that refuses startup options (docs/deployment.md).
     planner = os.environ.get(
         "DJANGO_DB_OPTIONS", "-c random_page_cost=1.1 -c jit=off"
     ).strip()

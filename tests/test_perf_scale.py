@@ -260,8 +260,8 @@ def test_the_unfiltered_list_counts_from_the_cache_until_content_changes(
     reason="needs PostgreSQL (set DATABASE_URL=postgres://…)",
 )
 def test_connections_plan_for_data_read_from_memory():
-    # kb/settings.py: with the defaults, a page's fifty citations were joined by
-    # hashing every source, and compiling a plan once took 60 ms.
+    # kb/settings.py: with the defaults, a page's citations were joined by hashing
+    # every source, and short queries were JIT-compiled.
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"

@@ -116,11 +116,10 @@ class Pagination(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         """The page's records, picked by their keys first and then loaded whole.
 
-        Picking a page of a filtered list by slug sorted every matching record:
-        with their texts, that was 12 ms for the 1,917 practices of a country at
-        100,000 (bench/README.md, eighth round). The keys and the sort columns are
-        enough to pick the page and build the cursor links; one more query loads
-        those records with their relations. (The lists without filters are
+        Picking a page of a filtered list by slug sorted every matching record
+        with its texts (bench/README.md, eighth round). The keys and the sort
+        columns are enough to pick the page and build the cursor links; one more
+        query loads those records with their relations. (The lists without filters are
         short, and the tags' are counted by a grouped query: picked directly.)"""
         filtered = getattr(view, "filterset", None) is not None
         keys = queryset

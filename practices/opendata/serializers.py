@@ -73,9 +73,9 @@ class Summary(serializers.Serializer):
 
     The fields describe it for the schema; the answer is built as a dict
     directly. A list of fifty practices holds some four hundred summaries (each
-    one's place, tags, sources and initiatives), and walking four fields through
-    DRF's machinery for each was a fifth of the API list's time at 100,000
-    practices (bench/README.md, eighth round).
+    one's place, tags, sources and initiatives), and walking each one's four
+    fields through DRF's machinery was much of the API list's time
+    (bench/README.md, eighth round).
     """
 
     named_by = "title"  # the attribute given with the slug
