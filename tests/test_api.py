@@ -2,6 +2,7 @@
 paging, validators and 304s, throttling, CORS, JSON errors, and query budgets that
 do not grow with the data. Schemathesis checks every operation against the schema."""
 
+import base64
 import json
 from decimal import Decimal
 
@@ -214,10 +215,7 @@ def test_cursor_pages_are_bounded_and_walk_every_record(client):
     assert len(huge["results"]) == 7  # capped at 200, and there are 7
 
 
-# Not the theme sort: DRF's cursor keeps only the first ordering column, and
-# walking back through many records of one theme skips some (as it did before the
-# pages were picked by their keys; noted in bench/README.md, eighth round).
-@pytest.mark.parametrize("sort", ["", "title", "updated"])
+@pytest.mark.parametrize("sort", ["", "title", "updated", "theme"])
 def test_filtered_pages_walk_forward_and_back_in_the_sort_order(client, sort):
     """A page is picked by its keys and then loaded whole (api.Pagination): each
     page holds its records complete, in the sort's order, forward and back."""
@@ -244,6 +242,67 @@ def test_filtered_pages_walk_forward_and_back_in_the_sort_order(client, sort):
     while back[-1]["previous"]:
         back.append(client.get(back[-1]["previous"]).json())
     assert [p["slug"] for page in reversed(back) for p in page["results"]] == expected
+
+
+@pytest.mark.parametrize("sort", ["title", "updated", "theme"])
+def test_records_sharing_a_sort_value_are_each_read_once_both_ways(client, sort):
+    """Twelve practices with one title, one theme and one time of change: the
+    cursor holds each record's key as well, so none is skipped or read twice."""
+    for i in range(12):
+        f.make_practice("Same title", slug=f"same-{i:02}", tags=["police"])
+    f.BestPractice.objects.update(updated="2026-01-01T00:00:00Z")
+    query = f"/api/v1/practices/?tag=police&page_size=5&sort={sort}"
+    forward = [client.get(query).json()]
+    while forward[-1]["next"]:
+        forward.append(client.get(forward[-1]["next"]).json())
+    read = [p["slug"] for page in forward for p in page["results"]]
+    assert sorted(read) == [f"same-{i:02}" for i in range(12)]
+    assert [len(page["results"]) for page in forward] == [5, 5, 2]
+    back = [forward[-1]]
+    while back[-1]["previous"]:
+        back.append(client.get(back[-1]["previous"]).json())
+    assert [p["slug"] for page in reversed(back) for p in page["results"]] == read
+    assert [len(page["results"]) for page in back] == [2, 5, 5]
+
+
+def test_pages_in_french_follow_the_titles_a_french_reader_sees(client):
+    """A translated title sorts by its French text, an untranslated one by the
+    original it falls back to: the order the records show, walked page by page."""
+    titles = {"b": ("Banana", "Zèbre"), "q": ("Quince", ""), "a": ("Apple", "Pomme")}
+    for slug, (english, french) in titles.items():
+        practice = f.make_practice(english, slug=slug, tags=["police"])
+        practice.title_fr = french
+        practice.save()
+    page = client.get("/api/v1/practices/?tag=police&sort=title&lang=fr&page_size=1")
+    shown = []
+    while True:
+        body = page.json()
+        shown += [p["title"] for p in body["results"]]
+        if not body["next"]:
+            break
+        page = client.get(body["next"])
+    assert shown == ["Pomme", "Quince", "Zèbre"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "values"),
+    [
+        ("", ["practice-0", "one"]),  # a key that is no number
+        ("", ["practice-0", 10**30]),  # a number no database column holds
+        ("", ["practice-\x00", 1]),  # PostgreSQL refuses a NUL in a string
+        ("", ["practice-0"]),  # too few values for the sort
+        ("updated", ["yesterday", 1]),  # no time of day
+        ("updated", [1.5, 1]),  # a JSON type no sort column has
+    ],
+)
+def test_an_edited_cursor_answers_a_json_400(client, sort, values):
+    build(1)
+    cursor = base64.urlsafe_b64encode(
+        json.dumps({"values": values, "before": False}).encode()
+    ).decode()
+    response = client.get(f"/api/v1/practices/?sort={sort}&cursor={cursor}")
+    assert response.status_code == 400
+    assert "cursor" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,23 @@ detail loads in a fixed number of queries whatever the number of rows (tests pin
 them).
 """
 
+import base64
+import datetime
+import json
+
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils.urls import replace_query_param
 
 from .. import languages, selectors
 from ..models import (
@@ -89,13 +95,18 @@ class LenientFilterBackend(DjangoFilterBackend):
 
 
 class Pagination(CursorPagination):
-    """A cursor (an opaque `cursor` parameter in each `next`/`previous` link), in
-    the FilterSet's order for the chosen sort; bounded page size."""
+    """Keyset pages: a page's `next` link resumes after its last record's values of
+    the sort's columns and its primary key, `previous` before its first record's.
+
+    Every record has one place in that order, so walking forward or back neither
+    skips nor repeats a record however many share a sort value, and a page costs
+    the same however deep it lies (DRF's own cursor keys on the first column and
+    counts an offset through the ties). The cursor is opaque to clients: base64 of
+    the values as JSON. Page size bounded."""
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
-    ordering = ("slug",)
     invalid_cursor_message = (
         "The cursor is not valid; follow the next and previous links as given."
     )
@@ -107,35 +118,135 @@ class Pagination(CursorPagination):
             return self.page_size
         return min(max(size, 1), self.max_page_size)
 
-    def get_ordering(self, request, queryset, view):
+    def sort_keys(self, view):
+        """(expression, descending) pairs, the primary key last."""
         filterset = getattr(view, "filterset", None)
-        if filterset is not None:
-            return filterset.api_ordering()
-        return view.ordering
+        keys = filterset.api_keys() if filterset is not None else []
+        if not keys:
+            keys = [
+                (F(name.lstrip("-")), name.startswith("-")) for name in view.ordering
+            ]
+        return [*keys, (F("pk"), False)]
 
     def paginate_queryset(self, queryset, request, view=None):
         """The page's records, picked by their keys first and then loaded whole.
 
-        Picking a page of a filtered list by slug sorted every matching record
-        with its texts (bench/README.md, eighth round). The keys and the sort
-        columns are enough to pick the page and build the cursor links; one more
-        query loads those records with their relations. (The lists without filters are
+        Picking a page of a filtered list with whole records sorted every matching
+        record with its texts (bench/README.md, eighth round). The sort values and
+        the keys are enough to pick the page and build the links; one more query
+        loads those records with their relations. (The lists without filters are
         short, and the tags' are counted by a grouped query: picked directly.)"""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        keys = self.sort_keys(view)
+        self.names = [f"sort_key_{i}" for i in range(len(keys))]
+        expressions = [expression for expression, _ in keys]
+        queryset = queryset.annotate(**dict(zip(self.names, expressions, strict=True)))
+        self.cursor = self.decode_cursor(request)
+        backwards = self.cursor is not None and self.cursor["before"]
+        if self.cursor is not None:
+            queryset = self.beyond(queryset, keys, self.cursor["values"], backwards)
+        ordering = [
+            F(name).desc() if descending != backwards else F(name).asc()
+            for name, (_, descending) in zip(self.names, keys, strict=True)
+        ]
         filtered = getattr(view, "filterset", None) is not None
-        keys = queryset
-        if filtered:
-            ordering = self.get_ordering(request, queryset, view)
-            columns = {term.lstrip("-") for term in ordering}
-            keys = queryset.prefetch_related(None).values("pk", *columns)
-        try:
-            picked = super().paginate_queryset(keys, request, view)
-        except NotFound as error:  # a cursor edited by hand is a bad request
-            raise ParseError(self.invalid_cursor_message) from error
-        if not filtered or not picked:
-            return picked
-        records = queryset.in_bulk([row["pk"] for row in picked])
+        picking = (
+            queryset.prefetch_related(None).values(*self.names)
+            if filtered
+            else queryset
+        )
+        rows = list(picking.order_by(*ordering)[: self.page_size + 1])
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if backwards:
+            rows.reverse()
+        self.has_next = more if not backwards else True
+        self.has_previous = more if backwards else self.cursor is not None
+        self.first = self.position(rows[0]) if rows else None
+        self.last = self.position(rows[-1]) if rows else None
+        if not filtered:
+            return rows
+        records = queryset.in_bulk([row[self.names[-1]] for row in rows])
         # A record unpublished between the two queries is left out, not a 500.
-        return [records[row["pk"]] for row in picked if row["pk"] in records]
+        return [
+            records[row[self.names[-1]]]
+            for row in rows
+            if row[self.names[-1]] in records
+        ]
+
+    def position(self, row):
+        if isinstance(row, dict):
+            return [row[name] for name in self.names]
+        return [getattr(row, name) for name in self.names]
+
+    def beyond(self, queryset, keys, values, backwards):
+        """The records after `values` in the sort (before them, `backwards`): those
+        equal on the first columns and beyond on the next, for each column."""
+        if len(values) != len(keys):
+            raise ParseError(self.invalid_cursor_message)
+        condition = Q()
+        equal = {}
+        for name, (_, descending), value in zip(self.names, keys, values, strict=True):
+            lookup = "lt" if descending != backwards else "gt"
+            condition |= Q(**equal, **{f"{name}__{lookup}": value})
+            equal[name] = value
+        try:
+            return queryset.filter(condition)
+        except (ValidationError, ValueError, TypeError) as error:
+            # Values of the wrong type for the sort: an edited or another sort's cursor.
+            raise ParseError(self.invalid_cursor_message) from error
+
+    def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if not encoded:  # `cursor=` with nothing: the first page
+            return None
+        try:
+            cursor = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
+            values = cursor["values"]
+            before = cursor["before"]
+        except (ValueError, TypeError, KeyError, UnicodeError) as error:
+            raise ParseError(self.invalid_cursor_message) from error
+        if not (
+            isinstance(before, bool)
+            and isinstance(values, list)
+            and all(map(self.storable, values))
+        ):
+            raise ParseError(self.invalid_cursor_message)
+        return cursor
+
+    @staticmethod
+    def storable(value):
+        """A value the database takes in a comparison (SQLite's integers are 64-bit,
+        and PostgreSQL refuses a NUL in a string); a page's own cursors hold none
+        other."""
+        if isinstance(value, str):
+            return "\x00" not in value
+        return isinstance(value, int) and abs(value) < 2**63
+
+    def encode_cursor(self, cursor):
+        values = [
+            value.isoformat() if isinstance(value, datetime.datetime) else value
+            for value in cursor["values"]
+        ]
+        payload = json.dumps({"values": values, "before": cursor["before"]})
+        encoded = base64.urlsafe_b64encode(payload.encode()).decode("ascii")
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, encoded)
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        if self.last is None:  # an empty page walking back: what follows the cursor
+            return self.encode_cursor({**self.cursor, "before": False})
+        return self.encode_cursor({"values": self.last, "before": False})
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        if self.first is None:  # an empty page walking forward: what precedes it
+            return self.encode_cursor({**self.cursor, "before": True})
+        return self.encode_cursor({"values": self.first, "before": True})
 
     def get_paginated_response(self, data):
         filterset = getattr(self.view, "filterset", None)

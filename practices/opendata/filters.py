@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import django_filters as df
 from django import forms
-from django.db.models import Value
+from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -99,7 +99,8 @@ class SlugListFilter(df.Filter):
 
 class Sort:
     """A sort key's label, the list pages' ordering, and the API's: the API pages
-    with a cursor, which needs plain, non-null model fields."""
+    with a cursor that holds a record's values of these columns (and its primary
+    key), so they must be fields that are never null."""
 
     def __init__(self, label, ordering, api_ordering=("slug",)):
         self.label = label
@@ -309,19 +310,41 @@ class RecordFilterSet(df.FilterSet):
         the page's language, or the original where it is not translated, so an
         untranslated record sorts among the others, not all of them together."""
         name = term.lstrip("-")
+        shown = self.shown(name)
+        if isinstance(shown, str):
+            return term
+        return shown.desc() if term.startswith("-") else shown.asc()
+
+    def shown(self, name):
+        """A field as the reader reads it: its name, or for a translated field the
+        text in the active language, falling back to the original."""
         language = languages.content_language()
         if language == languages.ORIGINAL or name not in TRANSLATED_FIELDS.get(
             self.qs.model, ()
         ):
-            return term
-        shown = Coalesce(
+            return name
+        return Coalesce(
             NullIf(build_localized_fieldname(name, language), Value("")),
             build_localized_fieldname(name, languages.ORIGINAL),
+            output_field=TextField(),  # each column's field is a class of its own
         )
-        return shown.desc() if term.startswith("-") else shown.asc()
 
-    def api_ordering(self):
-        return self.SORTS[self.sort_key()].api_ordering
+    def api_keys(self):
+        """The API's sort as (expression, descending) pairs: its cursor resumes
+        after the last record's values of these (api.Pagination)."""
+        keys = []
+        for term in self.SORTS[self.sort_key()].api_ordering:
+            name = term.lstrip("-")
+            shown = self.shown(name)
+            if isinstance(shown, str):
+                # The original's column by its own name: modeltranslation would
+                # read a bare translated name in the active language, with no
+                # fallback, so the sort and the cursor's values would disagree.
+                if name in TRANSLATED_FIELDS.get(self.qs.model, ()):
+                    shown = build_localized_fieldname(name, languages.ORIGINAL)
+                shown = F(shown)
+            keys.append((shown, term.startswith("-")))
+        return keys
 
 
 def _tag_filter():
