@@ -24,6 +24,7 @@ no-store` (Django's never-cache set).
 import functools
 import hashlib
 import logging
+import os
 import secrets
 import threading
 import time
@@ -33,7 +34,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError, transaction
@@ -47,6 +48,9 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 GENERATION_KEY = "kb:content-generation"
@@ -202,12 +206,65 @@ def _current_generation(token, known):
     return _current_token(GENERATION_KEY, token, known)
 
 
+_held = threading.local()
+
+
+def stored_token(key):
+    """The token kept under `key` in the cache, or None. Raises RedisError when
+    Redis does not answer.
+
+    Every cached page waits on this one read (PageReplay), and redis-py's command
+    path (a connection taken from the pool and given back, retries, metrics) cost
+    about half as much again as the round trip itself (bench/README.md, ninth
+    round): with Redis it is sent on a connection this thread keeps, made by the
+    cache's pool with its settings (timeouts), and made anew for another pool,
+    after a fork, or when Redis closed it (once, as redis-py retries)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):  # local memory, in development
+        return backend.get(key)
+    pool = get_redis_connection("default").connection_pool
+    full_key = backend.make_key(key)
+    connection, answered_before = _held_connection(pool)
+    try:
+        value = _get_on(connection, full_key)
+    except RedisConnectionError:
+        if not answered_before:  # Redis is down: no second wait
+            raise
+        # Redis closed the connection this thread kept (a restart, idle clients
+        # timed out): once more, on a new one.
+        value = _get_on(_held_connection(pool)[0], full_key)
+    _held.answered = True
+    return None if value is None else backend.client.decode(value)
+
+
+def _get_on(connection, full_key):
+    try:
+        connection.send_command("GET", full_key)
+        return connection.read_response()
+    except RedisError:
+        connection.disconnect()
+        _held.connection = None
+        raise
+
+
+def _held_connection(pool):
+    """(this thread's connection to `pool`'s Redis, whether it has answered)."""
+    if (
+        getattr(_held, "connection", None) is None
+        or _held.pool is not pool
+        or _held.pid != os.getpid()
+    ):
+        _held.connection = pool.make_connection()
+        _held.pool, _held.pid, _held.answered = pool, os.getpid(), False
+    return _held.connection, _held.answered
+
+
 def generation():
     """The current generation token. When the cache does not answer, a new token
     that nothing was stored under (so nothing is read from it)."""
     known = content_counter_known()
     try:
-        return _current_generation(cache.get(GENERATION_KEY), known)
+        return _current_generation(stored_token(GENERATION_KEY), known)
     except RedisError:  # Redis down or unreachable
         logger.warning("Cache unavailable; content generation unknown")
         return _new_generation(known)
@@ -364,7 +421,7 @@ def page_key(request):
         request.path,
         request.path_info,
         request.META.get("QUERY_STRING", ""),
-        request.headers.get("Accept", ""),
+        request.META.get("HTTP_ACCEPT", ""),  # not .headers: it parses them all
     )
 
 
@@ -448,7 +505,7 @@ def page_lookup(request):
     held = local_pages.get(key)
     try:
         if held is not None:
-            token = _current_generation(cache.get(GENERATION_KEY), known)
+            token = _current_generation(stored_token(GENERATION_KEY), known)
             if held["generation"] == token:
                 return token, key, held
             local_pages.discard(key)
@@ -789,6 +846,6 @@ def current_generation():
     """The current generation token, or None when the cache does not answer."""
     known = content_counter_known()
     try:
-        return _current_generation(cache.get(GENERATION_KEY), known)
+        return _current_generation(stored_token(GENERATION_KEY), known)
     except RedisError:
         return None

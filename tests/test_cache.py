@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django_redis import get_redis_connection
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -50,13 +51,15 @@ def page_cache(settings):
     prefix = f"kb-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # The backend and options production uses (kb/settings.py).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": prefix,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
     yield "redis"
-    client = cache._cache.get_client(write=True)
+    client = get_redis_connection("default")
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
 
@@ -577,8 +580,9 @@ def test_no_last_modified_within_the_second_of_a_change(anonymous, practice):
 
 CACHE_DOWN = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
 }
 
@@ -599,6 +603,28 @@ def test_pages_are_served_uncached_and_saves_go_through_when_the_cache_is_down(
     practice.refresh_from_db()
     assert practice.title == "Saved while the cache is down"
     assert practice.history.first().title == "Saved while the cache is down"
+
+
+def test_pages_stay_cached_when_redis_closes_this_process_connections(
+    page_cache, anonymous, practice, caplog
+):
+    """Redis restarted, or timed out idle clients: the connection each process
+    keeps for reading the generation is made anew, and the page is still a hit."""
+    if page_cache != "redis":
+        pytest.skip("needs REDIS_URL: the connections are Redis's")
+    url = "/practices/train-hotel-staff/"
+    warm(anonymous, [url])
+    assert page(anonymous, url)["X-KB-Cache"] == "hit"
+    admin = get_redis_connection("default")
+    db = admin.connection_pool.connection_kwargs.get("db", 0)
+    me = admin.client_id()
+    for client in admin.client_list():
+        if client["db"] == str(db) and client["id"] != str(me):
+            admin.client_kill_filter(_id=client["id"])
+    caplog.clear()
+    response = page(anonymous, url)
+    assert response["X-KB-Cache"] == "hit"
+    assert "unavailable" not in caplog.text
 
 
 def test_a_save_the_cache_missed_retires_the_old_pages_once_it_is_back(
