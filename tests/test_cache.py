@@ -11,11 +11,11 @@ import uuid
 
 import pytest
 from django.core.cache import cache
-from django_redis import get_redis_connection
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.http import http_date
+from django_redis import get_redis_connection
 
 from practices.cache import (
     GENERATION_KEY,
