@@ -15,6 +15,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 
+from .site import site_url
+
 PLACEHOLDER = "kb-slug-placeholder"
 # What reverse() leaves unquoted in a path (django.urls.resolvers).
 SAFE = RFC3986_SUBDELIMS + "/~:@"
@@ -34,3 +36,28 @@ def slug_url(viewname, slug):
         return reverse(viewname, kwargs={"slug": slug})  # its own error, if any
     pattern = _pattern(viewname, get_language(), get_script_prefix(), get_urlconf())
     return pattern.replace(PLACEHOLDER, quote(slug, safe=SAFE), 1)
+
+
+class Addresses:
+    """Absolute addresses of one-slug routes, for one response: `slug_url` with
+    the site's address in front, where the language, script prefix, URLconf and
+    site address are read once per route rather than for each address. Reading
+    them was most of slug_url's cost, and an API page of fifty practices builds
+    some nine hundred addresses (bench/README.md, ninth round). So an instance
+    lives no longer than the response it was made for: these do not change
+    within one."""
+
+    def __init__(self):
+        self.origin = site_url()
+        self.patterns = {}
+
+    def __call__(self, viewname, slug):
+        if not slug or "/" in slug:
+            return self.origin + slug_url(viewname, slug)
+        pattern = self.patterns.get(viewname)
+        if pattern is None:
+            pattern = self.origin + _pattern(
+                viewname, get_language(), get_script_prefix(), get_urlconf()
+            )
+            self.patterns[viewname] = pattern
+        return pattern.replace(PLACEHOLDER, quote(slug, safe=SAFE), 1)

@@ -194,8 +194,11 @@ class Jurisdiction(Publishable):
     def __str__(self):
         return self.name
 
+    # The page's route, which the API's summaries read too (links.Addresses).
+    page_route = "practices:jurisdiction-detail"
+
     def get_absolute_url(self):
-        return slug_url("practices:jurisdiction-detail", self.slug)
+        return slug_url(self.page_route, self.slug)
 
     def compute_path(self):
         prefix = self.parent.path if self.parent_id else "/"
@@ -245,8 +248,11 @@ class Organization(Publishable):
     def __str__(self):
         return self.name
 
+    # The page's route, which the API's summaries read too (links.Addresses).
+    page_route = "practices:organization-detail"
+
     def get_absolute_url(self):
-        return slug_url("practices:organization-detail", self.slug)
+        return slug_url(self.page_route, self.slug)
 
 
 class Source(Publishable):
@@ -318,8 +324,11 @@ class Source(Publishable):
     def __str__(self):
         return self.title
 
+    # The page's route, which the API's summaries read too (links.Addresses).
+    page_route = "practices:source-detail"
+
     def get_absolute_url(self):
-        return slug_url("practices:source-detail", self.slug)
+        return slug_url(self.page_route, self.slug)
 
 
 class TaggedInitiative(TaggedItemBase):
@@ -451,8 +460,11 @@ class Initiative(ShowsItsTags, Publishable):
     def __str__(self):
         return self.title
 
+    # The page's route, which the API's summaries read too (links.Addresses).
+    page_route = "practices:initiative-detail"
+
     def get_absolute_url(self):
-        return slug_url("practices:initiative-detail", self.slug)
+        return slug_url(self.page_route, self.slug)
 
 
 class BestPractice(ShowsItsTags, Publishable):
@@ -507,8 +519,11 @@ class BestPractice(ShowsItsTags, Publishable):
     def __str__(self):
         return self.title
 
+    # The page's route, which the API's summaries read too (links.Addresses).
+    page_route = "practices:practice-detail"
+
     def get_absolute_url(self):
-        return slug_url("practices:practice-detail", self.slug)
+        return slug_url(self.page_route, self.slug)
 
 
 class Citation(models.Model):
@@ -640,8 +655,11 @@ class Finding(Publishable):
     def __str__(self):
         return self.title
 
+    # The page's route, which the API's summaries read too (links.Addresses).
+    page_route = "practices:finding-detail"
+
     def get_absolute_url(self):
-        return slug_url("practices:finding-detail", self.slug)
+        return slug_url(self.page_route, self.slug)
 
 
 class FindingFigure(models.Model):

@@ -4,12 +4,14 @@ with their addresses. A relation to a record that is not published is null or le
 out, never shown. Every field has a description, which the OpenAPI schema carries.
 """
 
+from functools import cached_property
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import languages
-from ..links import slug_url
+from ..links import Addresses
 from ..models import Status
 from ..site import absolute
 from ..versions import KINDS, version_url
@@ -19,8 +21,17 @@ ID_HELP = "The record's number in the database; stable, but prefer the slug."
 SLUG_HELP = "The record's identifier, as in its page address; stable."
 
 
+class AddressesField(serializers.Field):
+    """A field whose addresses are built for the one response it serves (DRF
+    copies a serializer's fields for each one): links.Addresses."""
+
+    @cached_property
+    def addresses(self):
+        return Addresses()
+
+
 @extend_schema_field(OpenApiTypes.URI)
-class PageUrlField(serializers.Field):
+class PageUrlField(AddressesField):
     """The address of the record's page on the site."""
 
     def __init__(self, **kwargs):
@@ -28,11 +39,14 @@ class PageUrlField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return absolute(value.get_absolute_url())
+        route = getattr(value, "page_route", None)
+        if route is None:  # a page of its own making (a quotation's anchor)
+            return absolute(value.get_absolute_url())
+        return self.addresses(route, value.slug)
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class ApiUrlField(serializers.Field):
+class ApiUrlField(AddressesField):
     """The address of the record in this API."""
 
     def __init__(self, route, lookup="slug", **kwargs):
@@ -42,13 +56,13 @@ class ApiUrlField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return absolute(slug_url(f"api:{self.route}", getattr(value, self.lookup)))
+        return self.addresses(f"api:{self.route}", getattr(value, self.lookup))
 
 
 @extend_schema_field(OpenApiTypes.URI)
 class TagPageUrlField(PageUrlField):
     def to_representation(self, value):
-        return absolute(slug_url("practices:tag-detail", value.slug))
+        return self.addresses("practices:tag-detail", value.slug)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -80,22 +94,21 @@ class Summary(serializers.Serializer):
 
     named_by = "title"  # the attribute given with the slug
     route = None  # the API's
-    page_route = None  # the page's, for records without get_absolute_url()
+    page_route = None  # the page's, for records without one of their own (tags)
+
+    @cached_property
+    def addresses(self):
+        return Addresses()  # for this response only, as AddressesField's
 
     def to_representation(self, instance):
         if getattr(instance, "status", Status.PUBLISHED) != Status.PUBLISHED:
             return None
         slug = instance.slug
-        page = (
-            slug_url(self.page_route, slug)
-            if self.page_route
-            else instance.get_absolute_url()
-        )
         return {
             "slug": slug,
             self.named_by: getattr(instance, self.named_by),
-            "url": absolute(page),
-            "api_url": absolute(slug_url(f"api:{self.route}", slug)),
+            "url": self.addresses(self.page_route or instance.page_route, slug),
+            "api_url": self.addresses(f"api:{self.route}", slug),
         }
 
 
