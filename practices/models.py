@@ -510,9 +510,12 @@ class BestPractice(ShowsItsTags, Publishable):
             models.Index(fields=["status", "title"], name="practice_pub_title"),
             # A country's published practices, read from the index alone (no heap
             # page per practice): the filtered list's page, count and facets each
-            # start from them.
+            # start from them, and the API picks a filtered page by slug
+            # (PostgreSQL keeps the slug in the index; SQLite has no INCLUDE).
             models.Index(
-                fields=["jurisdiction", "status", "id"], name="practice_place_pub"
+                fields=["jurisdiction", "status", "id"],
+                include=["slug"],
+                name="practice_place_pub",
             ),
         ]
 
