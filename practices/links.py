@@ -34,7 +34,14 @@ def slug_url(viewname, slug):
     is `<str:slug>`."""
     if not slug or "/" in slug:
         return reverse(viewname, kwargs={"slug": slug})  # its own error, if any
-    pattern = _pattern(viewname, get_language(), get_script_prefix(), get_urlconf())
+    return _filled(_current_pattern(viewname), slug)
+
+
+def _current_pattern(viewname):
+    return _pattern(viewname, get_language(), get_script_prefix(), get_urlconf())
+
+
+def _filled(pattern, slug):
     return pattern.replace(PLACEHOLDER, quote(slug, safe=SAFE), 1)
 
 
@@ -56,8 +63,6 @@ class Addresses:
             return self.origin + slug_url(viewname, slug)
         pattern = self.patterns.get(viewname)
         if pattern is None:
-            pattern = self.origin + _pattern(
-                viewname, get_language(), get_script_prefix(), get_urlconf()
-            )
+            pattern = self.origin + _current_pattern(viewname)
             self.patterns[viewname] = pattern
-        return pattern.replace(PLACEHOLDER, quote(slug, safe=SAFE), 1)
+        return _filled(pattern, slug)

@@ -114,9 +114,17 @@ class Publishable(TimeStampedModel):
     class Meta:
         abstract = True
 
+    # The route of the record's page (its slug the one argument), which the API's
+    # summaries read too (links.Addresses); a model whose page is built otherwise
+    # overrides get_absolute_url.
+    page_route = None
+
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    def get_absolute_url(self):
+        return slug_url(self.page_route, self.slug)
 
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISHED and self.published_at is None:
@@ -194,11 +202,7 @@ class Jurisdiction(Publishable):
     def __str__(self):
         return self.name
 
-    # The page's route, which the API's summaries read too (links.Addresses).
     page_route = "practices:jurisdiction-detail"
-
-    def get_absolute_url(self):
-        return slug_url(self.page_route, self.slug)
 
     def compute_path(self):
         prefix = self.parent.path if self.parent_id else "/"
@@ -248,11 +252,7 @@ class Organization(Publishable):
     def __str__(self):
         return self.name
 
-    # The page's route, which the API's summaries read too (links.Addresses).
     page_route = "practices:organization-detail"
-
-    def get_absolute_url(self):
-        return slug_url(self.page_route, self.slug)
 
 
 class Source(Publishable):
@@ -324,11 +324,7 @@ class Source(Publishable):
     def __str__(self):
         return self.title
 
-    # The page's route, which the API's summaries read too (links.Addresses).
     page_route = "practices:source-detail"
-
-    def get_absolute_url(self):
-        return slug_url(self.page_route, self.slug)
 
 
 class TaggedInitiative(TaggedItemBase):
@@ -460,11 +456,7 @@ class Initiative(ShowsItsTags, Publishable):
     def __str__(self):
         return self.title
 
-    # The page's route, which the API's summaries read too (links.Addresses).
     page_route = "practices:initiative-detail"
-
-    def get_absolute_url(self):
-        return slug_url(self.page_route, self.slug)
 
 
 class BestPractice(ShowsItsTags, Publishable):
@@ -522,11 +514,7 @@ class BestPractice(ShowsItsTags, Publishable):
     def __str__(self):
         return self.title
 
-    # The page's route, which the API's summaries read too (links.Addresses).
     page_route = "practices:practice-detail"
-
-    def get_absolute_url(self):
-        return slug_url(self.page_route, self.slug)
 
 
 class Citation(models.Model):
@@ -658,11 +646,7 @@ class Finding(Publishable):
     def __str__(self):
         return self.title
 
-    # The page's route, which the API's summaries read too (links.Addresses).
     page_route = "practices:finding-detail"
-
-    def get_absolute_url(self):
-        return slug_url(self.page_route, self.slug)
 
 
 class FindingFigure(models.Model):

@@ -121,10 +121,11 @@ class Pagination(CursorPagination):
     def sort_keys(self, view):
         """(expression, descending) pairs, the primary key last."""
         filterset = getattr(view, "filterset", None)
-        keys = filterset.api_keys() if filterset is not None else []
-        if not keys:
+        if filterset is not None:
+            keys = filterset.api_keys()
+        else:
             keys = [
-                (F(name.lstrip("-")), name.startswith("-")) for name in view.ordering
+                (F(term.lstrip("-")), term.startswith("-")) for term in view.ordering
             ]
         return [*keys, (F("pk"), False)]
 
@@ -161,7 +162,7 @@ class Pagination(CursorPagination):
         rows = rows[: self.page_size]
         if backwards:
             rows.reverse()
-        self.has_next = more if not backwards else True
+        self.has_next = backwards or more  # walking back, the cursor's record follows
         self.has_previous = more if backwards else self.cursor is not None
         self.first = self.position(rows[0]) if rows else None
         self.last = self.position(rows[-1]) if rows else None

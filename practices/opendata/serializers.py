@@ -21,13 +21,17 @@ ID_HELP = "The record's number in the database; stable, but prefer the slug."
 SLUG_HELP = "The record's identifier, as in its page address; stable."
 
 
-class AddressesField(serializers.Field):
-    """A field whose addresses are built for the one response it serves (DRF
-    copies a serializer's fields for each one): links.Addresses."""
+class BuildsAddresses:
+    """A field or serializer whose addresses are built for the one response it
+    serves (DRF copies a serializer's fields for each one): links.Addresses."""
 
     @cached_property
     def addresses(self):
         return Addresses()
+
+
+class AddressesField(BuildsAddresses, serializers.Field):
+    pass
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -81,7 +85,7 @@ class LanguageField(serializers.Field):
         return languages.language_of(value, self.text_field)
 
 
-class Summary(serializers.Serializer):
+class Summary(BuildsAddresses, serializers.Serializer):
     """A related record in short (its slug, title or name, page and API
     addresses); null when it is not published.
 
@@ -95,10 +99,6 @@ class Summary(serializers.Serializer):
     named_by = "title"  # the attribute given with the slug
     route = None  # the API's
     page_route = None  # the page's, for records without one of their own (tags)
-
-    @cached_property
-    def addresses(self):
-        return Addresses()  # for this response only, as AddressesField's
 
     def to_representation(self, instance):
         if getattr(instance, "status", Status.PUBLISHED) != Status.PUBLISHED:
