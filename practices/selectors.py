@@ -28,6 +28,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -54,6 +55,7 @@ from .models import (
     TaggedPractice,
     Theme,
 )
+from .versions import KINDS, version_count
 
 PUBLISHED = Status.PUBLISHED
 # How long counts over everything published stay cached. Any content change starts
@@ -448,17 +450,36 @@ def jurisdiction_tree():
 
 def _visible(model, preview):
     """Published records, or for a staff preview (practices.preview) any record:
-    the page's relations still show only what is published."""
-    return model.objects.all() if preview else model.objects.published()
+    the page's relations still show only what is published. A citable record
+    comes with its version number, which the cite panel shows (a subquery of the
+    record's own query, not a query of its own)."""
+    records = model.objects.all() if preview else model.objects.published()
+    if any(kind.model is model for kind in KINDS.values()):
+        records = records.annotate(version_number=version_count(model))
+    return records
 
 
 def practice_detail(slug, preview=False):
     practice = get_object_or_404(
         _visible(BestPractice, preview)
         .select_related("jurisdiction")
-        .prefetch_related(
-            tags_listed(),
-            _practice_citations(),
+        .prefetch_related(tags_listed(), _practice_citations())
+        # Whether any published initiative illustrates it: most practices have
+        # none, and then their query is not run.
+        .annotate(
+            illustrated=Exists(
+                Initiative.objects.published().filter(practices=OuterRef("pk"))
+            )
+        )
+        # Only search reads the stored vectors, inside the database.
+        .defer("search_vector"),
+        slug=slug,
+    )
+    if not practice.illustrated:
+        practice.published_initiatives = []
+    else:
+        prefetch_related_objects(
+            [practice],
             Prefetch(
                 "initiatives",
                 queryset=Initiative.objects.published()
@@ -468,17 +489,17 @@ def practice_detail(slug, preview=False):
                 to_attr="published_initiatives",
             ),
         )
-        # Only search reads the stored vectors, inside the database.
-        .defer("search_vector"),
-        slug=slug,
-    )
     # The published initiatives are already loaded: their ids, not a subquery
-    # over the link table again (and no query at all when there are none).
+    # over the link table again (and not even a query built when there are none).
     illustrating = [initiative.pk for initiative in practice.published_initiatives]
-    findings = list(
-        _findings_with_figures(
-            Finding.objects.published().filter(initiative__in=illustrating)
-        ).defer("search_vector")
+    findings = (
+        list(
+            _findings_with_figures(
+                Finding.objects.published().filter(initiative__in=illustrating)
+            ).defer("search_vector")
+        )
+        if illustrating
+        else []
     )
     return {
         "object": practice,
@@ -526,6 +547,20 @@ def related_practices(practice, limit=RELATED_LIMIT):
         taken.append((shared, pks))
         room -= len(pks)
     chosen = [pk for _, pks in taken for pk in pks]
+
+    def shown(records, shared):
+        return (
+            records.annotate(shared=shared)
+            .select_related("jurisdiction")
+            # What the list shows, in every language (a tenth of the columns).
+            .only("slug", "title", "jurisdiction__name")
+            .order_by("-shared", "title")[:limit]
+        )
+
+    if last is not None and not taken:
+        # At scale the usual case: more practices share the most tags than the
+        # list holds, so it is the first of them by title, in one plain query.
+        return shown(published.filter(pk__in=last[1]), Value(last[0]))
     # What the rest share: the last level's count, or the one tag of the fill.
     rest_share = 1
     if last is not None:
@@ -560,13 +595,7 @@ def related_practices(practice, limit=RELATED_LIMIT):
         default=Value(rest_share),
         output_field=IntegerField(),
     )
-    return (
-        published.filter(candidates)
-        .annotate(shared=shared)
-        .select_related("jurisdiction")
-        .defer("search_vector")
-        .order_by("-shared", "title")[:limit]
-    )
+    return shown(published.filter(candidates), shared)
 
 
 def shared_tag_levels(practice, tag_ids, limit=RELATED_LIMIT):

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -171,6 +172,22 @@ def current_version_number(obj):
     """How many published versions `obj` has (0 for a record loaded without
     history, which then has no permalink yet). One query."""
     return _published_rows(obj).aggregate(n=Count("pk"))["n"]
+
+
+def version_count(model):
+    """How many published versions each row has, as a subquery: for a list, one
+    query for the whole page; for a record's page, none of its own (where
+    current_version_number runs one per record)."""
+    history = model.history.model
+    rows = (
+        history.objects.filter(id=OuterRef("pk"), status=Status.PUBLISHED)
+        .exclude(history_type="-")
+        .order_by()
+        .values("id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def withdrawals(obj, rows=None):

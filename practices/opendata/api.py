@@ -41,6 +41,7 @@ from ..models import (
     Quotation,
     Status,
 )
+from ..versions import version_count
 from . import filters, serializers
 
 PUBLISHED = Status.PUBLISHED
@@ -280,21 +281,6 @@ class Pagination(CursorPagination):
         }
         paged["required"] = ["results", "filter_messages"]
         return paged
-
-
-def version_count(model):
-    """How many published versions each row has, as a subquery (one query for the
-    whole page, where versions.current_version_number would run one per row)."""
-    history = model.history.model
-    rows = (
-        history.objects.filter(id=OuterRef("pk"), status=PUBLISHED)
-        .exclude(history_type="-")
-        .order_by()
-        .values("id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def rolled_up(model):

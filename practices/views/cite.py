@@ -146,7 +146,10 @@ def page_context(kind, obj, version=None, accessed=None):
     """Everything the cite panel and the page's head show, for the current page
     (`version` None) or for one version of it."""
     if version is None:
-        number = versions.current_version_number(obj)
+        # The record's selector reads it with the record (selectors._visible).
+        number = getattr(obj, "version_number", None)
+        if number is None:
+            number = versions.current_version_number(obj)
         row, updated = obj, obj.updated
         permalink = (
             versions.version_url(kind, obj.slug, number)
