@@ -6,6 +6,7 @@ number of queries, whatever the number of rows (view tests assert the budgets).
 
 import contextlib
 import functools
+import hashlib
 import weakref
 from collections import defaultdict
 from typing import NamedTuple
@@ -181,8 +182,9 @@ def counts_cached(name, compute, seconds=WHOLE_SET_CACHE_SECONDS):
     the unfiltered lists sees and which take hundreds of milliseconds at 100,000
     practices. Any change that may alter them starts a new counts generation
     (practices.cache; a record's text rewritten does not), so a count is never
-    stale. What `compute()` returns may hold tags' and jurisdictions' names and
-    slugs (their changes always count), never a record's text. Inside a
+    stale. What `compute()` returns may hold tags and jurisdictions, whole (any
+    change to one counts), never a practice's, initiative's or finding's text
+    (practices/signals_cache.py). Inside a
     transaction the data may not be committed (or may be rolled back, as in
     tests), so nothing is cached there.
     """
@@ -200,6 +202,26 @@ def counts_cached(name, compute, seconds=WHOLE_SET_CACHE_SECONDS):
         with contextlib.suppress(RedisError):  # Redis down: not kept, no harm
             cache.set(key, value, seconds)
     return value
+
+
+def places_and_tags_named(tag_slugs=(), jurisdiction_slug=None):
+    """The tags with these slugs, in no particular order, and the published
+    jurisdiction with this slug (or None), kept with the counts: any change to a
+    tag or a jurisdiction starts a new counts generation, so a filtered list, its
+    export and its API page look them up without a query of their own."""
+
+    def look_up():
+        tags = list(Tag.objects.filter(slug__in=tag_slugs)) if tag_slugs else []
+        place = (
+            Jurisdiction.objects.published().filter(slug=jurisdiction_slug).first()
+            if jurisdiction_slug
+            else None
+        )
+        return tags, place
+
+    # The slugs are the visitor's: hashed, so the key stays short whatever they are.
+    asked = repr((sorted(tag_slugs), jurisdiction_slug)).encode()
+    return counts_cached(f"named:{hashlib.sha256(asked).hexdigest()}", look_up)
 
 
 class Facet(NamedTuple):

@@ -225,3 +225,50 @@ def test_a_words_filter_counts_its_facets_afresh_after_a_text_edit(
     context = client.get(url).context
     assert context["paginator"].count == 1
     assert {t.name: t.count for t in context["tag_facets"]} == {"hotlines": 1}
+
+
+def test_a_filtered_list_looks_up_its_tags_and_place_once_and_follows_every_change(
+    client, world, settings
+):
+    """The tags and jurisdiction a filter names are kept with the counts (no lookup
+    query on the next visit), and each change to them shows at once: a tag or a
+    place renamed, a place unpublished, a tag that did not exist created."""
+    settings.KB_PAGE_CACHE_SECONDS = 0
+    url = "/practices/?tag=hotlines&tag=training&jurisdiction=atlantis"
+
+    def shown(url):
+        page = client.get(url)
+        return page.context["active_tags"], page.context["active_jurisdiction"], page
+
+    tags, place, page = shown(url)
+    assert [t.name for t in tags] == ["hotlines"] and place.name == "Atlantis"
+    assert "There is no tag “training”" in page.content.decode()
+    with CaptureQueriesContext(connection) as again:
+        shown(url)
+    looked_up = [
+        q["sql"]
+        for q in again.captured_queries
+        if 'FROM "taggit_tag" WHERE' in q["sql"]
+        or 'FROM "practices_jurisdiction" WHERE' in q["sql"]
+    ]
+    assert looked_up == []
+
+    hotlines = Tag.objects.get(name="hotlines")
+    hotlines.name = "Hotlines and helplines"
+    hotlines.save()
+    atlantis = world["atlantis"]
+    atlantis.name = "Atlantis (sunken)"
+    atlantis.save()
+    world["draft"].tags.add("training")
+    tags, place, page = shown(url)
+    assert [t.name for t in tags] == ["Hotlines and helplines", "training"]
+    assert place.name == "Atlantis (sunken)"
+    assert "Atlantis (sunken)" in page.content.decode()
+
+    atlantis.status = Status.DRAFT
+    atlantis.save()
+    tags, place, page = shown(url)
+    assert place is None
+    assert "There is no jurisdiction “atlantis”" in page.content.decode()
+    api = client.get("/api/v1" + url).json()
+    assert any("atlantis" in message for message in api["filter_messages"])

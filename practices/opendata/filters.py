@@ -20,7 +20,6 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from modeltranslation.utils import build_localized_fieldname
-from taggit.models import Tag
 
 from .. import languages, search
 from ..models import (
@@ -28,11 +27,10 @@ from ..models import (
     BestPractice,
     Finding,
     Initiative,
-    Jurisdiction,
     Source,
     Theme,
 )
-from ..selectors import within
+from ..selectors import places_and_tags_named, within
 from ..translation import TRANSLATED_FIELDS
 
 MAX_TAGS = 10
@@ -178,39 +176,34 @@ class RecordFilterSet(df.FilterSet):
             values = self.values()
             ignored = []
             tag_slugs = values.get("tag") or []
-            tags = []
-            if tag_slugs:
-                by_slug = {t.slug: t for t in Tag.objects.filter(slug__in=tag_slugs)}
-                tags = [by_slug[s] for s in tag_slugs if s in by_slug]
-                ignored += [
-                    Ignored(
-                        "tag",
-                        _(
-                            "There is no tag “%(tag)s”, so it was left out of the "
-                            "filter."
-                        )
-                        % {"tag": s},
-                    )
-                    for s in tag_slugs
-                    if s not in by_slug
-                ]
-            jurisdiction = None
             slug = values.get("jurisdiction")
-            if slug:
-                jurisdiction = (
-                    Jurisdiction.objects.published().filter(slug=slug).first()
+            found, jurisdiction = (
+                places_and_tags_named(tag_slugs, slug)
+                if tag_slugs or slug
+                else ([], None)
+            )
+            by_slug = {t.slug: t for t in found}
+            tags = [by_slug[s] for s in tag_slugs if s in by_slug]
+            ignored += [
+                Ignored(
+                    "tag",
+                    _("There is no tag “%(tag)s”, so it was left out of the filter.")
+                    % {"tag": s},
                 )
-                if jurisdiction is None:
-                    ignored.append(
-                        Ignored(
-                            "jurisdiction",
-                            _(
-                                "There is no jurisdiction “%(slug)s”, so results "
-                                "from every jurisdiction are shown."
-                            )
-                            % {"slug": slug},
+                for s in tag_slugs
+                if s not in by_slug
+            ]
+            if slug and jurisdiction is None:
+                ignored.append(
+                    Ignored(
+                        "jurisdiction",
+                        _(
+                            "There is no jurisdiction “%(slug)s”, so results "
+                            "from every jurisdiction are shown."
                         )
+                        % {"slug": slug},
                     )
+                )
             self._resolved = {
                 "tags": tags,
                 "jurisdiction": jurisdiction,
