@@ -11,13 +11,10 @@ import weakref
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
     F,
@@ -27,8 +24,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Value,
-    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -537,87 +532,73 @@ def practice_detail(slug, preview=False):
 
 
 def related_practices(practice, limit=RELATED_LIMIT):
-    """The published practices sharing the most tags with `practice`, ties by title.
+    """The published practices sharing the most tags with `practice`; of those
+    sharing as many, the most recently added. Shown most shared first, then by
+    title.
 
-    A popular tag is on a quarter of all practices, so grouping and sorting every
-    practice that shares any tag took 120 ms at 100,000 practices. The answer is
-    made of two parts:
-    - the practices sharing two tags or more, grouped by how many they share
-      (`shared_tag_levels`): they change only with publication and tags, so they
-      are kept with the counts (`counts_cached`), down to the level that fills
-      the list; of the last level taken, the first by title;
-    - when fewer than `limit` share two, the first published practices by title
-      that share exactly one tag.
-    One query fetches the chosen practices, with their titles as they are now.
+    Which practices they are follows only publication and tags, never a text, so
+    the choice is kept with the counts (`counts_cached`: one entry per practice
+    visited, about a kilobyte, kept an hour so a crawl of every page does not
+    fill the cache); a visit then reads the six as they are titled now in one
+    plain query. When ties went by title, the choice followed every retitled
+    practice sharing a tag and took a ranking query on each visit (bench/README.md,
+    tenth round).
     """
     tag_ids = [tag.pk for tag in practice.shown_tags()]
     if not tag_ids:
-        return BestPractice.objects.none()
-    levels = counts_cached(
-        f"related:{practice.pk}:{limit}",
-        lambda: shared_tag_levels(practice, tag_ids, limit),
-        # One entry per practice visited (about a kilobyte): a crawl of every
-        # practice page keeps them for an hour, not a day.
-        seconds=RELATED_CACHE_SECONDS,
+        return []
+    chosen = dict(
+        counts_cached(
+            f"related-choice:{practice.pk}:{limit}",
+            lambda: related_choice(practice, tag_ids, limit),
+            seconds=RELATED_CACHE_SECONDS,
+        )
     )
-    published = BestPractice.objects.published().exclude(pk=practice.pk)
-    taken, room, last = [], limit, None
+    shown = list(
+        BestPractice.objects.published()
+        .filter(pk__in=chosen)
+        .select_related("jurisdiction")
+        # What the list shows, in every language (a tenth of the columns).
+        .only("slug", "title", "jurisdiction__name")
+        .order_by("title")
+    )
+    for other in shown:
+        other.shared = chosen[other.pk]
+    # Stable: the title order of equals stays.
+    return sorted(shown, key=lambda other: -other.shared)
+
+
+def related_choice(practice, tag_ids, limit=RELATED_LIMIT):
+    """[(practice id, how many tags it shares), ...]: the `limit` published
+    practices sharing the most of `tag_ids` (the tags of `practice`), the most
+    recently added first among those sharing as many.
+
+    A popular tag is on a quarter of all practices, so grouping every practice
+    that shares any tag took 120 ms at 100,000 practices. The practices sharing
+    two tags or more are grouped from the rarer tags' links (`shared_tag_levels`);
+    only when fewer than `limit` share two are those sharing one looked for.
+    """
+    levels = shared_tag_levels(practice, tag_ids, limit)
+    chosen = []
     for shared, pks in levels:
-        if len(pks) > room:
-            last = (shared, pks)
-            break
-        taken.append((shared, pks))
-        room -= len(pks)
-    chosen = [pk for _, pks in taken for pk in pks]
-
-    def shown(records, shared):
-        return (
-            records.annotate(shared=shared)
-            .select_related("jurisdiction")
-            # What the list shows, in every language (a tenth of the columns).
-            .only("slug", "title", "jurisdiction__name")
-            .order_by("-shared", "title")[:limit]
-        )
-
-    if last is not None and not taken:
-        # At scale the usual case: more practices share the most tags than the
-        # list holds, so it is the first of them by title, in one plain query.
-        return shown(published.filter(pk__in=last[1]), Value(last[0]))
-    # What the rest share: the last level's count, or the one tag of the fill.
-    rest_share = 1
-    if last is not None:
-        # The first of the last level by title, as they are titled now.
-        fill = published.filter(pk__in=last[1]).order_by("title")[:room]
-        rest_share = last[0]
-    elif room:
-        sharing_two = [pk for _, pks in levels for pk in pks]
-        fill = (
-            published.exclude(pk__in=sharing_two)
-            .filter(
-                pk__in=TaggedPractice.objects.filter(tag__in=tag_ids).values(
-                    "content_object"
-                )
+        room = limit - len(chosen)
+        chosen += [(pk, shared) for pk in sorted(pks, reverse=True)[:room]]
+    room = limit - len(chosen)
+    if room > 0:
+        # Every practice sharing two tags is in the levels (they stopped short of
+        # the limit): the rest share one.
+        sharing_one = (
+            TaggedPractice.objects.filter(
+                tag__in=tag_ids, content_object__status=PUBLISHED
             )
-            .order_by("title")[:room]
+            .exclude(content_object=practice.pk)
+            .exclude(content_object__in=[pk for _, pks in levels for pk in pks])
+            .values_list("content_object", flat=True)
+            .distinct()
+            .order_by("-content_object")[:room]
         )
-    else:
-        fill = None
-    candidates = Q(pk__in=chosen)
-    if fill is not None:
-        fill = fill.values("pk")
-        if connection.vendor == "postgresql":
-            # `= ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once and
-            # fetches its rows by key; with `IN (subquery)` it misjudged how many
-            # rows come back and scanned every practice.
-            candidates |= _InArray(F("pk"), ArraySubquery(fill))
-        else:
-            candidates |= Q(pk__in=fill)
-    shared = Case(
-        *(When(pk__in=pks, then=Value(level)) for level, pks in taken),
-        default=Value(rest_share),
-        output_field=IntegerField(),
-    )
-    return shown(published.filter(candidates), shared)
+        chosen += [(pk, 1) for pk in sharing_one]
+    return chosen
 
 
 def shared_tag_levels(practice, tag_ids, limit=RELATED_LIMIT):
@@ -707,18 +688,6 @@ def _cached_tag_sizes():
         return sizes
     except RedisError:  # Redis down: as if nothing were counted yet
         return None
-
-
-class _InArray(Func):
-    """`expression = ANY(array)`, PostgreSQL's test for membership of an array."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (lhs, lhs_params), (rhs, rhs_params) = (
-            compiler.compile(e) for e in self.get_source_expressions()
-        )
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def initiative_detail(slug, preview=False):

@@ -1,6 +1,6 @@
 """Related practices once the tag counts are cached: the practices sharing two tags
-are grouped from the rarer tags' links only, and the page still shows exactly the
-naive ranking."""
+are grouped from the rarer tags' links only, the choice is kept with the counts,
+and the page still shows exactly the naive ranking."""
 
 import pytest
 from django.core.cache import cache
@@ -76,12 +76,13 @@ def test_related_practices_kept_with_the_counts_follow_every_change(
         return [p.title for p in selectors.practice_detail(subject.slug)["related"]]
 
     expected = naive_related(subject)
-    # The practice, its tags, sources and initiatives, then two for the related
-    # practices: the levels of shared tags, and the six.
+    # The practice (with whether initiatives illustrate it: none), its tags and
+    # sources, then three for the related practices: the levels of shared tags,
+    # those sharing one (only two share more), and the six.
     with django_assert_max_num_queries(6):
         assert related() == expected
     # Kept: the next visit ranks nothing, it fetches the six.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         assert related() == expected
 
     owl = BestPractice.objects.get(title="Owl shares a")
@@ -98,7 +99,8 @@ def test_related_practices_kept_with_the_counts_follow_every_change(
     assert "Zed shares three" not in related()
     assert related() == naive_related(subject)
 
-    # A title is text (no new counts generation): ties still follow it.
+    # A title is text (no new counts generation): the same six, shown in the
+    # new title order.
     emu = BestPractice.objects.get(title="Emu shares b and c")
     emu.title = "Aardvark shares b and c"
     emu.save()
