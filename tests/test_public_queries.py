@@ -45,6 +45,18 @@ def build(n):
             figures=[("Before", Decimal(10 + i)), ("After", Decimal(5))],
         )
         f.make_quotation(source=book, initiative=initiative, jurisdiction=city)
+    # Six practices sharing two tags with practice-1 at any size, so its related
+    # practices are always chosen among those (with fewer, the ones sharing one
+    # tag take a query of their own: a path, not a growth; tests/test_perf_*.py
+    # count it).
+    for k in range(6):
+        f.make_practice(
+            f"Sharing two {k}",
+            jurisdiction=country,
+            source=book,
+            tags=["task forces", "tag 1"],
+            slug=f"sharing-two-{k}",
+        )
     return {"initiative": initiative, "city": city}
 
 
