@@ -215,6 +215,17 @@ def test_cursor_pages_are_bounded_and_walk_every_record(client):
     assert len(huge["results"]) == 7  # capped at 200, and there are 7
 
 
+def test_a_page_holds_as_many_records_as_the_html_list_unless_asked(client):
+    for i in range(23):
+        f.make_practice(f"Practice {i}", slug=f"practice-{i}")
+    html = client.get("/practices/").context["object_list"]
+    page = client.get("/api/v1/practices/").json()
+    assert len(page["results"]) == len(html) == 20
+    assert page["next"]
+    assert len(client.get(page["next"]).json()["results"]) == 3
+    assert len(client.get("/api/v1/practices/?page_size=23").json()["results"]) == 23
+
+
 @pytest.mark.parametrize("sort", ["", "title", "updated", "theme"])
 def test_filtered_pages_walk_forward_and_back_in_the_sort_order(client, sort):
     """A page is picked by its keys and then loaded whole (api.Pagination): each

@@ -45,7 +45,9 @@ from ..versions import version_count
 from . import filters, serializers
 
 PUBLISHED = Status.PUBLISHED
-PAGE_SIZE = 50
+# Pages of the size the HTML lists show (FilteredListView.paginate_by); a client
+# reading everything asks for the largest.
+PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
 
 
