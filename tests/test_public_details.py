@@ -45,6 +45,24 @@ def test_practice_page_hides_unpublished_initiatives(client, world):
     assert "Secret draft initiative" not in html
 
 
+def test_a_practice_only_drafts_illustrate_reads_no_initiative_or_finding(
+    client, django_assert_num_queries
+):
+    """Whether a published initiative illustrates the practice comes with the
+    practice (and its version number, for the cite panel): with none, neither
+    initiatives nor findings are asked for."""
+    draft = f.make_initiative("Draft pilot", status=Status.DRAFT)
+    f.make_finding(initiative=draft)
+    practice = f.make_practice("Lonely", tags=[], initiatives=[draft])
+    # The practice, its tags, its sources.
+    with django_assert_num_queries(3):
+        page = client.get(practice.get_absolute_url())
+    html = page.content.decode()
+    assert "No published initiative is linked to this practice yet." in html
+    assert "Draft pilot" not in html
+    assert page.context["cite"]["version"] == 1  # published once
+
+
 def test_cautionary_initiative_is_never_shown_as_best_practice(client, world):
     practice = client.get("/practices/create-task-forces/")
     assert [i.slug for i in practice.context["examples"]] == ["boston-task-force"]
