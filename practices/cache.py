@@ -737,6 +737,23 @@ class PageCacheMiddleware:
 # --- Replaying whole answers before Django's handler ------------------------------
 
 
+class SentThenClosed:
+    """A response's content, read whole to be kept, given to the server with the
+    response's own close(): Django's request_finished (and what listens to it, as
+    kb.wsgi's collection of the request's garbage) comes once the server has sent
+    the content, as it does for a response passed through."""
+
+    def __init__(self, content, response):
+        self.content = content
+        self.response = response
+
+    def __iter__(self):
+        yield self.content
+
+    def close(self):
+        self.response.close()
+
+
 class PageReplay:
     """WSGI wrapper around Django's application (kb/wsgi.py): answers a plain
     anonymous GET of a page this process has already answered from the page cache
@@ -792,8 +809,9 @@ class PageReplay:
             return response
         try:
             content = b"".join(response)
-        finally:
+        except BaseException:
             response.close()
+            raise
         headers = [
             (name, HIT if name == STATUS_HEADER else value) for name, value in headers
         ]
@@ -806,7 +824,7 @@ class PageReplay:
                 "content": content,
             },
         )
-        return [content]
+        return SentThenClosed(content, response)
 
     @staticmethod
     def replay_key(environ):
