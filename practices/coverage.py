@@ -18,6 +18,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import StrIndex, Substr
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -152,6 +155,22 @@ def gap_map():
     Labels stay lazy: one copy serves every language.
     """
     return counts_cached("gap-map", _gap_map)
+
+
+def gap_map_tables(gaps):
+    """The gap map's tables (`gaps` as gap_map() gives it), rendered.
+
+    At 100,000 practices they hold 825 cells of three counted, labelled links each,
+    and rendering them took most of a second (bench/README.md, eleventh round).
+    They show only what gap_map() holds (counts, the names of countries and tags,
+    themes) in the page's language, so they are kept with those counts: one copy
+    per language, rendered again when a change may alter a count."""
+    return mark_safe(  # the template's output, escaped there
+        counts_cached(
+            f"gap-map-tables:{get_language()}",
+            lambda: render_to_string("includes/gap_tables.html", gaps),
+        )
+    )
 
 
 def _gap_map():

@@ -272,3 +272,45 @@ def test_a_filtered_list_looks_up_its_tags_and_place_once_and_follows_every_chan
     assert "There is no jurisdiction “atlantis”" in page.content.decode()
     api = client.get("/api/v1" + url).json()
     assert any("atlantis" in message for message in api["filter_messages"])
+
+
+def test_the_gap_map_is_rendered_once_per_counts_generation_and_language(
+    client, world, settings
+):
+    """The gap map's tables (most of a second to render at 100,000 practices) are
+    kept with the counts: a second visit renders no cell, and a counted change, a
+    renamed country and another language each show at once."""
+    settings.KB_PAGE_CACHE_SECONDS = 0  # the page itself rendered every time
+
+    def visit(url="/gaps/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        rendered = {template.name for template in response.templates}
+        return response.content.decode(), "includes/tally.html" in rendered
+
+    html, cells_rendered = visit()
+    assert cells_rendered
+    assert 'aria-label="2 practices: Prevention, Atlantis"' in html
+    html, cells_rendered = visit()
+    assert not cells_rendered
+    assert 'aria-label="2 practices: Prevention, Atlantis"' in html
+
+    atlantis = world["atlantis"]
+    atlantis.name = "Atlantide"
+    atlantis.save()
+    html, cells_rendered = visit()
+    assert cells_rendered
+    assert 'aria-label="2 practices: Prevention, Atlantide"' in html
+
+    one = BestPractice.objects.get(pk=world["one"].pk)
+    one.theme = Theme.PROTECTION
+    one.save()
+    html, _ = visit()
+    assert 'aria-label="1 practice: Prevention, Atlantide"' in html
+    assert 'aria-label="1 practice: Protection, Atlantide"' in html
+
+    html, cells_rendered = visit("/fr/gaps/")
+    assert cells_rendered
+    assert "Par thème" in html and "By theme" not in html
+    html, cells_rendered = visit()
+    assert not cells_rendered and "By theme" in html

@@ -83,11 +83,13 @@ def compare(request):
 
 
 def gap_map(request):
+    gaps = coverage.gap_map()
     return render(
         request,
         "practices/gap_map.html",
         {
-            **coverage.gap_map(),
+            **gaps,
+            "tables": coverage.gap_map_tables(gaps) if gaps["countries"] else "",
             "basis_key": coverage.basis_key(),
             "heat_key": coverage.heat_key(),
         },
