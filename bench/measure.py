@@ -147,8 +147,8 @@ def main():
         status, cold_s, cold = request(url)
         _, warm_s, warm = request(url)
         # One request alone: the median of WARM_RUNS (a single sample caught a
-        # garbage collection or a scheduler pause now and then, five a burst of
-        # the machine's noise); pages of a second or more (the CSV export) once.
+        # scheduler pause now and then, five a burst of the machine's noise);
+        # pages of a second or more (the CSV export) once.
         if warm_s < 1:
             runs = [warm_s] + [request(url)[1] for _ in range(WARM_RUNS - 1)]
             warm_s = statistics.median(runs)

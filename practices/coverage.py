@@ -157,20 +157,28 @@ def gap_map():
     return counts_cached("gap-map", _gap_map)
 
 
-def gap_map_tables(gaps):
-    """The gap map's tables (`gaps` as gap_map() gives it), rendered.
+def gap_map_page():
+    """gap_map(), with its tables rendered in the page's language (`tables`).
 
-    At 100,000 practices they hold 825 cells of three counted, labelled links each,
-    and rendering them took most of a second (bench/README.md, eleventh round).
-    They show only what gap_map() holds (counts, the names of countries and tags,
-    themes) in the page's language, so they are kept with those counts: one copy
-    per language, rendered again when a change may alter a count."""
-    return mark_safe(  # the template's output, escaped there
-        counts_cached(
-            f"gap-map-tables:{get_language()}",
-            lambda: render_to_string("includes/gap_tables.html", gaps),
-        )
-    )
+    At 100,000 practices the tables hold 825 cells of three counted, labelled links
+    each, and rendering them took most of a second (bench/README.md, eleventh
+    round). They show only what gap_map() holds (counts, the names of countries
+    and tags, themes), so they are kept with those counts: one copy per language,
+    rendered again when a change may alter a count. The counts are read inside the
+    computation, after the generation the copy is kept under, so a copy is never
+    older than its generation.
+    """
+
+    def compute():
+        gaps = gap_map()
+        tables = ""
+        if gaps["countries"]:
+            tables = render_to_string("includes/gap_tables.html", gaps)
+        return {**gaps, "tables": tables}
+
+    page = counts_cached(f"gap-map-page:{get_language()}", compute)
+    # The template's output, escaped there.
+    return {**page, "tables": mark_safe(page["tables"])}
 
 
 def _gap_map():

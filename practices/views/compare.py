@@ -83,13 +83,11 @@ def compare(request):
 
 
 def gap_map(request):
-    gaps = coverage.gap_map()
     return render(
         request,
         "practices/gap_map.html",
         {
-            **gaps,
-            "tables": coverage.gap_map_tables(gaps) if gaps["countries"] else "",
+            **coverage.gap_map_page(),
             "basis_key": coverage.basis_key(),
             "heat_key": coverage.heat_key(),
         },
